@@ -1,0 +1,15 @@
+//! Sesame's pure core: everything about session keys that needs no network and no disk.
+//!
+//! - [`felt`]: parsing and formatting of field elements, short strings and `u256` halves;
+//! - [`selector`]: entrypoint selectors and the admin blocklist the account enforces;
+//! - [`keys`]: the Stark private key type (zeroized, redacted) and deterministic signing;
+//! - [`outside`]: SNIP-9 v2 outside executions and their SNIP-12 revision 1 hash;
+//! - [`session`]: the session model and the lifecycle state derived from chain data.
+
+pub mod felt;
+pub mod keys;
+pub mod outside;
+pub mod selector;
+pub mod session;
+
+pub use starknet_types_core::felt::Felt;

@@ -1,0 +1,204 @@
+//! SNIP-9 v2 outside execution: the message a session key signs so that someone else (a relayer
+//! or a paymaster) can submit the transaction and pay for it.
+//!
+//! The hash is SNIP-12 revision 1 with the domain
+//! `{name: "Account.execute_from_outside", version: 2, chainId, revision: 1}`; it matches
+//! starknet.js `typedData.getMessageHash` byte for byte (see the shared vectors).
+
+use starknet_rust_crypto::poseidon_hash_many;
+use starknet_types_core::felt::Felt;
+
+use crate::keys::{KeyError, PrivateKey, Signature};
+use crate::selector::selector_from_name;
+
+/// `'ANY_CALLER'`: an outside execution that any account may submit.
+pub const ANY_CALLER: Felt = Felt::from_hex_unchecked("0x414e595f43414c4c4552");
+
+/// SNIP-12 rev 1 type hash of `StarknetDomain`.
+pub const STARKNET_DOMAIN_TYPE_HASH: Felt =
+    Felt::from_hex_unchecked("0x1ff2f602e42168014d405a94f75e8a93d640751d71d16311266e140d8b0a210");
+/// SNIP-12 rev 1 type hash of SNIP-9 v2's `OutsideExecution`.
+pub const OUTSIDE_EXECUTION_TYPE_HASH: Felt =
+    Felt::from_hex_unchecked("0x312b56c05a7965066ddbda31c016d8d05afc305071c0ca3cdc2192c3c2f1f0f");
+/// SNIP-12 rev 1 type hash of `Call`.
+pub const CALL_TYPE_HASH: Felt =
+    Felt::from_hex_unchecked("0x3635c7f2a7ba93844c0d064e18e487f35ab90f7c39d00f186a781fc3f0c2ca9");
+
+/// `'StarkNet Message'`, the SNIP-12 prefix.
+const STARKNET_MESSAGE: Felt = Felt::from_hex_unchecked("0x537461726b4e6574204d657373616765");
+/// `'Account.execute_from_outside'`, the SNIP-9 domain name.
+const DOMAIN_NAME: Felt =
+    Felt::from_hex_unchecked("0x4163636f756e742e657865637574655f66726f6d5f6f757473696465");
+
+/// One contract call: target, entrypoint selector and raw calldata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub to: Felt,
+    pub selector: Felt,
+    pub calldata: Vec<Felt>,
+}
+
+impl Call {
+    /// A call to `entrypoint` by name.
+    pub fn new(to: Felt, entrypoint: &str, calldata: Vec<Felt>) -> Self {
+        Call {
+            to,
+            selector: selector_from_name(entrypoint),
+            calldata,
+        }
+    }
+
+    fn struct_hash(&self) -> Felt {
+        let calldata_hash = poseidon_hash_many(&self.calldata);
+        poseidon_hash_many(&[CALL_TYPE_HASH, self.to, self.selector, calldata_hash])
+    }
+}
+
+/// Serialises calls the way Cairo's `Array<Call>` / `Span<Call>` Serde does:
+/// `len, (to, selector, calldata_len, calldata…)…`.
+pub fn serialize_calls(calls: &[Call], out: &mut Vec<Felt>) {
+    out.push(Felt::from(calls.len()));
+    for call in calls {
+        out.push(call.to);
+        out.push(call.selector);
+        out.push(Felt::from(call.calldata.len()));
+        out.extend_from_slice(&call.calldata);
+    }
+}
+
+/// SNIP-9 v2 `OutsideExecution`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutsideExecution {
+    /// Who may submit it: [`ANY_CALLER`] or one relayer's address.
+    pub caller: Felt,
+    /// Single-use; the account refuses a nonce it has seen.
+    pub nonce: Felt,
+    /// Valid strictly after this block timestamp.
+    pub execute_after: u64,
+    /// Valid strictly before this block timestamp.
+    pub execute_before: u64,
+    pub calls: Vec<Call>,
+}
+
+impl OutsideExecution {
+    fn struct_hash(&self) -> Felt {
+        let call_hashes: Vec<Felt> = self.calls.iter().map(Call::struct_hash).collect();
+        poseidon_hash_many(&[
+            OUTSIDE_EXECUTION_TYPE_HASH,
+            self.caller,
+            self.nonce,
+            Felt::from(self.execute_after),
+            Felt::from(self.execute_before),
+            poseidon_hash_many(&call_hashes),
+        ])
+    }
+
+    /// The SNIP-12 revision 1 message hash that `account` on `chain_id` verifies.
+    pub fn message_hash(&self, chain_id: Felt, account: Felt) -> Felt {
+        let domain = poseidon_hash_many(&[
+            STARKNET_DOMAIN_TYPE_HASH,
+            DOMAIN_NAME,
+            Felt::TWO,
+            chain_id,
+            Felt::ONE,
+        ]);
+        poseidon_hash_many(&[STARKNET_MESSAGE, domain, account, self.struct_hash()])
+    }
+
+    /// Calldata for `execute_from_outside_v2(outside_execution, signature)`.
+    pub fn to_calldata(&self, signature: &[Felt]) -> Vec<Felt> {
+        let mut out = vec![
+            self.caller,
+            self.nonce,
+            Felt::from(self.execute_after),
+            Felt::from(self.execute_before),
+        ];
+        serialize_calls(&self.calls, &mut out);
+        out.push(Felt::from(signature.len()));
+        out.extend_from_slice(signature);
+        out
+    }
+}
+
+/// The 4-felt CHIPI / SNIP-163 session signature `[session_pubkey, r, s, valid_until]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionSignature {
+    pub session_public_key: Felt,
+    pub signature: Signature,
+    pub valid_until: u64,
+}
+
+impl SessionSignature {
+    /// Signs `hash` with the session key; `valid_until` must equal the registered expiry.
+    pub fn sign(key: &PrivateKey, hash: &Felt, valid_until: u64) -> Result<Self, KeyError> {
+        Ok(SessionSignature {
+            session_public_key: key.public_key(),
+            signature: key.sign(hash)?,
+            valid_until,
+        })
+    }
+
+    /// The felts the account reads.
+    pub fn to_felts(&self) -> [Felt; 4] {
+        [
+            self.session_public_key,
+            self.signature.r,
+            self.signature.s,
+            Felt::from(self.valid_until),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::felt::short_string;
+
+    #[test]
+    fn domain_constants_are_the_short_strings_they_claim_to_be() {
+        assert_eq!(STARKNET_MESSAGE, short_string("StarkNet Message").unwrap());
+        assert_eq!(
+            DOMAIN_NAME,
+            short_string("Account.execute_from_outside").unwrap()
+        );
+        assert_eq!(ANY_CALLER, short_string("ANY_CALLER").unwrap());
+    }
+
+    #[test]
+    fn calldata_layout_follows_cairo_serde() {
+        let oe = OutsideExecution {
+            caller: ANY_CALLER,
+            nonce: Felt::from(9u8),
+            execute_after: 1,
+            execute_before: 2,
+            calls: vec![Call {
+                to: Felt::from(3u8),
+                selector: Felt::from(4u8),
+                calldata: vec![Felt::from(5u8)],
+            }],
+        };
+        let cd = oe.to_calldata(&[Felt::from(7u8), Felt::from(8u8)]);
+        let expect: Vec<Felt> = [0x414e595f43414c4c4552u128, 9, 1, 2, 1, 3, 4, 1, 5, 2, 7, 8]
+            .iter()
+            .map(|v| Felt::from(*v))
+            .collect();
+        assert_eq!(cd, expect);
+    }
+
+    #[test]
+    fn the_hash_binds_chain_account_and_every_field() {
+        let oe = OutsideExecution {
+            caller: ANY_CALLER,
+            nonce: Felt::ONE,
+            execute_after: 0,
+            execute_before: 10,
+            calls: vec![],
+        };
+        let base = oe.message_hash(Felt::ONE, Felt::TWO);
+        assert_ne!(base, oe.message_hash(Felt::TWO, Felt::TWO));
+        assert_ne!(base, oe.message_hash(Felt::ONE, Felt::THREE));
+        let mut later = oe.clone();
+        later.execute_before = 11;
+        assert_ne!(base, later.message_hash(Felt::ONE, Felt::TWO));
+    }
+}

@@ -1,0 +1,98 @@
+//! Entrypoint selectors, and the lists of selectors the session account treats specially.
+
+use sha3::{Digest, Keccak256};
+use starknet_types_core::felt::Felt;
+
+/// `sn_keccak(name)`: Keccak-256 of the name, masked to its low 250 bits.
+pub fn selector_from_name(name: &str) -> Felt {
+    let mut hash: [u8; 32] = Keccak256::digest(name.as_bytes()).into();
+    hash[0] &= 0x03;
+    Felt::from_bytes_be(&hash)
+}
+
+/// Entrypoints a session may never call, whatever its allowlist says (SNIP-163 part C, rule 4).
+pub const ADMIN_ENTRYPOINTS: [&str; 9] = [
+    "add_or_update_session_key",
+    "revoke_session_key",
+    "upgrade",
+    "set_public_key",
+    "setPublicKey",
+    "__execute__",
+    "execute_from_outside_v2",
+    "set_spending_policy",
+    "remove_spending_policy",
+];
+
+/// Entrypoints whose `u256` amount at calldata[1..3] counts against a spending policy.
+pub const SPENDING_ENTRYPOINTS: [&str; 4] = [
+    "transfer",
+    "approve",
+    "increase_allowance",
+    "increaseAllowance",
+];
+
+/// Whether `selector` is one of [`ADMIN_ENTRYPOINTS`].
+pub fn is_admin_selector(selector: &Felt) -> bool {
+    ADMIN_ENTRYPOINTS
+        .iter()
+        .any(|name| selector_from_name(name) == *selector)
+}
+
+/// Whether `selector` is one of [`SPENDING_ENTRYPOINTS`].
+pub fn is_spending_selector(selector: &Felt) -> bool {
+    SPENDING_ENTRYPOINTS
+        .iter()
+        .any(|name| selector_from_name(name) == *selector)
+}
+
+/// Names Sesame knows, so a selector read from the chain can be shown as a name.
+const KNOWN_NAMES: [&str; 12] = [
+    "transfer",
+    "transferFrom",
+    "transfer_from",
+    "approve",
+    "increase_allowance",
+    "increaseAllowance",
+    "decrease_allowance",
+    "decreaseAllowance",
+    "swap",
+    "multi_route_swap",
+    "deposit",
+    "withdraw",
+];
+
+/// The name behind `selector`, if it is one Sesame knows.
+pub fn known_name(selector: &Felt) -> Option<&'static str> {
+    KNOWN_NAMES
+        .iter()
+        .chain(ADMIN_ENTRYPOINTS.iter())
+        .find(|name| selector_from_name(name) == *selector)
+        .copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transfer_selector_matches_the_well_known_value() {
+        assert_eq!(
+            format!("{:#x}", selector_from_name("transfer")),
+            "0x83afd3f4caedc6eebf44246fe54e38c95e3179a5ec9ea81740eca5b482d12e"
+        );
+    }
+
+    #[test]
+    fn admin_and_spending_lists_are_recognised_and_others_are_not() {
+        for name in ADMIN_ENTRYPOINTS {
+            assert!(is_admin_selector(&selector_from_name(name)), "{name}");
+        }
+        assert!(!is_admin_selector(&selector_from_name("transfer")));
+        assert!(is_spending_selector(&selector_from_name(
+            "increaseAllowance"
+        )));
+        assert!(!is_spending_selector(&selector_from_name("swap")));
+        assert_eq!(known_name(&selector_from_name("approve")), Some("approve"));
+        assert_eq!(known_name(&Felt::from(5u8)), None);
+    }
+}
