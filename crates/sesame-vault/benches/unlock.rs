@@ -47,6 +47,15 @@ fn main() {
         median.as_secs_f64()
     );
 
+    let backup = Argon2Params::DEFAULT_BACKUP;
+    println!(
+        "backup open (argon2id m={} MiB t={} p={}), 1 run: {:.3} s",
+        backup.m_kib / 1024,
+        backup.t,
+        backup.p,
+        time_open(backup, 1).as_secs_f64()
+    );
+
     if std::env::var_os("SESAME_BENCH_QUICK").is_none() {
         println!("calibration (median of 3):");
         for (m_mib, t, p) in [
@@ -55,6 +64,9 @@ fn main() {
             (96, 3, 1),
             (128, 3, 1),
             (128, 4, 1),
+            (192, 3, 1),
+            (224, 3, 1),
+            (256, 3, 1),
             (256, 4, 1),
         ] {
             let params = Argon2Params {
