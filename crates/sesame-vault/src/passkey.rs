@@ -26,6 +26,9 @@ pub enum PasskeyError {
     /// The authenticator does not hold the enrolled credential.
     #[error("this authenticator does not hold the passkey enrolled for this vault")]
     UnknownCredential,
+    /// No security key is plugged in.
+    #[error("no FIDO2 security key was found: plug one in and try again")]
+    NoDevice,
     /// The user cancelled or did not confirm presence in time.
     #[error("the passkey operation was cancelled")]
     Cancelled,
@@ -42,6 +45,7 @@ impl PasskeyError {
             PasskeyError::PrfUnsupported => "PASSKEY_PRF_UNSUPPORTED",
             PasskeyError::NotEnrolled => "PASSKEY_NOT_ENROLLED",
             PasskeyError::UnknownCredential => "PASSKEY_UNKNOWN_CREDENTIAL",
+            PasskeyError::NoDevice => "PASSKEY_NO_DEVICE",
             PasskeyError::Cancelled => "PASSKEY_CANCELLED",
             PasskeyError::Failed(_) => "PASSKEY_FAILED",
         }
@@ -69,22 +73,140 @@ pub const SESAME_RP_ID: &str = "sesame.wallet";
 
 /// The platform's passkey implementation.
 ///
-/// Status (see the README): Linux USB CTAP2 with hmac-secret, Windows `webauthn.dll` PRF and
-/// macOS `ASAuthorization` PRF are not implemented in this version; each returns
-/// [`PasskeyError::Unsupported`] with a message naming what is missing.
+/// Status (see the README): on Linux with the `usb-passkey` feature, the one USB FIDO2 key
+/// plugged in (user presence only; use [`usb::UsbPasskey::new`] with the key's PIN for user
+/// verification). Without the feature, and on Windows (`webauthn.dll` PRF) and macOS
+/// (`ASAuthorization` PRF), [`PasskeyError::Unsupported`] with a message naming what is missing.
 pub fn platform_passkey() -> Result<Box<dyn Passkey + Send + Sync>, PasskeyError> {
     platform::open()
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", not(feature = "usb-passkey")))]
 mod platform {
     use super::*;
     pub fn open() -> Result<Box<dyn Passkey + Send + Sync>, PasskeyError> {
         Err(PasskeyError::Unsupported(
-            "a USB security key (CTAP2 hmac-secret over HID) client is not built into this \
-             version on Linux; use the PIN"
+            "this build has no USB security key support (build sesame-vault with the \
+             `usb-passkey` feature); use the PIN"
                 .into(),
         ))
+    }
+}
+
+#[cfg(all(target_os = "linux", feature = "usb-passkey"))]
+mod platform {
+    use super::*;
+    pub fn open() -> Result<Box<dyn Passkey + Send + Sync>, PasskeyError> {
+        Ok(Box::new(usb::UsbPasskey::new(None)?))
+    }
+}
+
+/// USB FIDO2 security keys on Linux through `ctap-hid-fido2` (CTAP2 over HID, with the
+/// ECDH-protected hmac-secret exchange done by that crate).
+#[cfg(all(target_os = "linux", feature = "usb-passkey"))]
+pub mod usb {
+    use ctap_hid_fido2::fidokey::get_assertion::get_assertion_params::{
+        Extension as GetExtension, GetAssertionArgsBuilder,
+    };
+    use ctap_hid_fido2::fidokey::make_credential::make_credential_params::{
+        Extension as MakeExtension, MakeCredentialArgsBuilder,
+    };
+    use ctap_hid_fido2::{FidoKeyHid, FidoKeyHidFactory, LibCfg};
+
+    use super::{Passkey, PasskeyError};
+    use crate::secret::{Pin, PrfOutput};
+
+    /// The single USB FIDO2 key plugged in. With `pin`, operations use the key's PIN (user
+    /// verification); without, user presence (a touch) only. Enrollment and unlock must use
+    /// the same mode: hmac-secret gives different outputs with and without verification.
+    pub struct UsbPasskey {
+        device: FidoKeyHid,
+        pin: Option<Pin>,
+    }
+
+    impl std::fmt::Debug for UsbPasskey {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UsbPasskey")
+                .field("pin", &self.pin)
+                .finish_non_exhaustive()
+        }
+    }
+
+    fn failed(e: impl std::fmt::Display) -> PasskeyError {
+        PasskeyError::Failed(e.to_string())
+    }
+
+    impl UsbPasskey {
+        /// Opens the one FIDO2 key on USB (none, or several, is an error).
+        pub fn new(pin: Option<Pin>) -> Result<Self, PasskeyError> {
+            if ctap_hid_fido2::get_fidokey_devices().is_empty() {
+                return Err(PasskeyError::NoDevice);
+            }
+            let device = FidoKeyHidFactory::create(&LibCfg::init()).map_err(failed)?;
+            Ok(UsbPasskey { device, pin })
+        }
+
+        fn challenge() -> Vec<u8> {
+            let mut c = vec![0u8; 32];
+            rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut c);
+            c
+        }
+    }
+
+    impl Passkey for UsbPasskey {
+        fn register(&self, rp_id: &str, _user_handle: &[u8]) -> Result<Vec<u8>, PasskeyError> {
+            // A non-resident credential: the vault keeps its id, so no user entity is needed.
+            let challenge = Self::challenge();
+            let extensions = [MakeExtension::HmacSecret(Some(true))];
+            let mut builder =
+                MakeCredentialArgsBuilder::new(rp_id, &challenge).extensions(&extensions);
+            builder = match &self.pin {
+                Some(pin) => builder.pin(pin.expose()),
+                None => builder.without_pin_and_uv(),
+            };
+            let attestation = self
+                .device
+                .make_credential_with_args(&builder.build())
+                .map_err(failed)?;
+            let enabled = attestation
+                .extensions
+                .iter()
+                .any(|e| matches!(e, MakeExtension::HmacSecret(Some(true))));
+            if !enabled {
+                return Err(PasskeyError::PrfUnsupported);
+            }
+            Ok(attestation.credential_descriptor.id)
+        }
+
+        fn prf(
+            &self,
+            rp_id: &str,
+            credential_id: &[u8],
+            salt: &[u8; 32],
+        ) -> Result<PrfOutput, PasskeyError> {
+            let challenge = Self::challenge();
+            let extensions = [GetExtension::HmacSecret(Some(*salt))];
+            let mut builder = GetAssertionArgsBuilder::new(rp_id, &challenge)
+                .credential_id(credential_id)
+                .extensions(&extensions);
+            builder = match &self.pin {
+                Some(pin) => builder.pin(pin.expose()),
+                None => builder.without_pin_and_uv(),
+            };
+            let assertions = self
+                .device
+                .get_assertion_with_args(&builder.build())
+                .map_err(failed)?;
+            let assertion = assertions.first().ok_or(PasskeyError::UnknownCredential)?;
+            assertion
+                .extensions
+                .iter()
+                .find_map(|e| match e {
+                    GetExtension::HmacSecret(Some(out)) => Some(PrfOutput::from_bytes(*out)),
+                    _ => None,
+                })
+                .ok_or(PasskeyError::PrfUnsupported)
+        }
     }
 }
 

@@ -412,7 +412,14 @@ fn an_authenticator_without_prf_is_refused_with_no_fallback() {
 #[test]
 fn the_platform_passkey_status_is_a_typed_error_here() {
     match sesame_vault::platform_passkey() {
+        // A machine with a USB key plugged in and the `usb-passkey` feature.
         Ok(_) => {}
+        Err(e) if cfg!(all(target_os = "linux", feature = "usb-passkey")) => {
+            assert!(
+                matches!(e.code(), "PASSKEY_NO_DEVICE" | "PASSKEY_FAILED"),
+                "{e}"
+            )
+        }
         Err(e) => assert_eq!(e.code(), "PASSKEY_UNSUPPORTED"),
     }
 }
