@@ -4,6 +4,7 @@
 #   scripts/compile-contract.sh           compile and overwrite the committed Sierra JSON
 #   scripts/compile-contract.sh --check   compile to a temp file; exit 1 if the committed
 #                                         JSON is stale (CI freshness check)
+#   scripts/compile-contract.sh --ensure-compiler   only fetch the compiler if it is missing
 #
 # The compiler is Cairo 2.1.0 as shipped inside the PyPI sdist cairo-lang==0.12.3 (newer
 # cairo-lang releases carry an incomplete corelib). It is fetched once into
@@ -20,7 +21,7 @@ SRC="$REPO_ROOT/contracts/session_account.cairo"
 OUT="$REPO_ROOT/contracts/session_account.sierra.json"
 
 usage() {
-    echo "usage: $0 [--check]" >&2
+    echo "usage: $0 [--check | --ensure-compiler]" >&2
     exit 2
 }
 
@@ -28,6 +29,7 @@ CHECK=0
 case "${1:-}" in
     "") ;;
     --check) CHECK=1 ;;
+    --ensure-compiler) CHECK=2 ;;
     -h | --help) usage ;;
     *) usage ;;
 esac
@@ -86,6 +88,10 @@ compile_to() {
 }
 
 ensure_compiler
+if [[ $CHECK -eq 2 ]]; then
+    echo "setup: Cairo compiler present ($("$STARKNET_COMPILE" --version))"
+    exit 0
+fi
 "$STARKNET_COMPILE" --version
 
 if [[ $CHECK -eq 1 ]]; then

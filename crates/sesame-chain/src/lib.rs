@@ -1,0 +1,21 @@
+//! Sesame's Starknet I/O, behind one seam. Everything here talks JSON-RPC 0.10; every hash and
+//! signature it sends comes from `sesame-core`.
+//!
+//! - [`Chain`]: a checked connection (spec version, chain id), reads (`get_session_data`,
+//!   spending policies, balances, chain time) and receipt polling;
+//! - [`OwnerAccount`]: transactions signed by an account's owner key, including relaying
+//!   someone else's SNIP-9 outside execution;
+//! - [`class`]: declaring the session-account class and deploying accounts of it;
+//! - [`devnet`]: the devnet-only methods tests and the local chain need (mint, time travel).
+
+pub mod class;
+pub mod devnet;
+mod error;
+mod owner;
+mod rpc;
+mod signer;
+
+pub use error::ChainError;
+pub use owner::{OwnerAccount, TxOutcome};
+pub use rpc::{Chain, SpendingPolicyState, SUPPORTED_SPEC_MAJOR_MINOR};
+pub use signer::KeySigner;

@@ -1,0 +1,307 @@
+//! The checked connection to a Starknet node, and every read Sesame makes.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sesame_core::felt::{felt_to_u64, U256};
+use sesame_core::selector::selector_from_name;
+use sesame_core::session::OnChainSession;
+use starknet_rust::core::types::{
+    BlockId, BlockTag, ExecutionResult, Felt, FunctionCall, MaybePreConfirmedBlockWithTxHashes,
+    StarknetError, TransactionReceiptWithBlockInfo,
+};
+use starknet_rust::providers::jsonrpc::HttpTransport;
+use starknet_rust::providers::{JsonRpcClient, Provider, ProviderError};
+use url::Url;
+
+use crate::error::{revert_reason, ChainError};
+
+/// The JSON-RPC spec Sesame is written against; the patch version may differ.
+pub const SUPPORTED_SPEC_MAJOR_MINOR: &str = "0.10";
+
+/// A connection to one node, whose spec version has been checked and chain id read.
+#[derive(Clone)]
+pub struct Chain {
+    provider: Arc<JsonRpcClient<HttpTransport>>,
+    url: String,
+    chain_id: Felt,
+    spec_version: String,
+}
+
+impl std::fmt::Debug for Chain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Chain")
+            .field("url", &self.url)
+            .field("chain_id", &self.chain_id)
+            .finish()
+    }
+}
+
+/// A spending policy as stored on-chain, with the window's spend as of `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct SpendingPolicyState {
+    pub max_per_call: U256,
+    pub max_per_window: U256,
+    pub window_seconds: u64,
+    /// Spent in the current window; zero once the window has passed.
+    pub spent_in_window: U256,
+    pub window_start: u64,
+}
+
+impl SpendingPolicyState {
+    /// Whether a policy is set (a zero window means none).
+    pub fn is_set(&self) -> bool {
+        self.window_seconds != 0
+    }
+}
+
+impl Chain {
+    /// Connects to `url`, refusing nodes whose JSON-RPC version is not 0.10.x.
+    pub async fn connect(url: &str) -> Result<Chain, ChainError> {
+        let parsed = Url::parse(url).map_err(|e| ChainError::Unreachable {
+            url: url.to_string(),
+            detail: format!("not a valid URL ({e})"),
+        })?;
+        let provider = Arc::new(JsonRpcClient::new(HttpTransport::new(parsed)));
+        let unreachable = |e: ProviderError| ChainError::Unreachable {
+            url: url.to_string(),
+            detail: e.to_string(),
+        };
+        let spec_version = provider.spec_version().await.map_err(unreachable)?;
+        check_spec_version(url, &spec_version)?;
+        let chain_id = provider.chain_id().await.map_err(unreachable)?;
+        Ok(Chain {
+            provider,
+            url: url.to_string(),
+            chain_id,
+            spec_version,
+        })
+    }
+
+    /// The node's chain id (e.g. `SN_SEPOLIA` as a felt).
+    pub fn chain_id(&self) -> Felt {
+        self.chain_id
+    }
+
+    /// The node URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The JSON-RPC version the node reported.
+    pub fn spec_version(&self) -> &str {
+        &self.spec_version
+    }
+
+    pub(crate) fn provider(&self) -> &Arc<JsonRpcClient<HttpTransport>> {
+        &self.provider
+    }
+
+    pub(crate) fn map_provider_error(&self, e: ProviderError) -> ChainError {
+        match e {
+            ProviderError::StarknetError(StarknetError::TransactionExecutionError(data)) => {
+                ChainError::Rejected {
+                    reason: revert_reason(&format!("{:?}", data.execution_error)),
+                }
+            }
+            ProviderError::StarknetError(StarknetError::ValidationFailure(msg)) => {
+                ChainError::Rejected {
+                    reason: revert_reason(&msg),
+                }
+            }
+            ProviderError::StarknetError(StarknetError::ContractError(data)) => {
+                ChainError::Rejected {
+                    reason: revert_reason(&format!("{:?}", data.revert_error)),
+                }
+            }
+            ProviderError::StarknetError(other) => ChainError::Rejected {
+                reason: other.to_string(),
+            },
+            ProviderError::Other(inner) => ChainError::Unreachable {
+                url: self.url.clone(),
+                detail: inner.to_string(),
+            },
+            other => ChainError::Unexpected(other.to_string()),
+        }
+    }
+
+    /// Calls a view function at the latest block.
+    pub async fn call(
+        &self,
+        to: Felt,
+        entrypoint: &str,
+        calldata: Vec<Felt>,
+    ) -> Result<Vec<Felt>, ChainError> {
+        let request = FunctionCall {
+            contract_address: to,
+            entry_point_selector: selector_from_name(entrypoint),
+            calldata,
+        };
+        self.provider
+            .call(request, BlockId::Tag(BlockTag::Latest))
+            .await
+            .map_err(|e| self.map_provider_error(e))
+    }
+
+    /// The latest block's timestamp: the clock every session rule is judged by.
+    pub async fn block_timestamp(&self) -> Result<u64, ChainError> {
+        let block = self
+            .provider
+            .get_block_with_tx_hashes(BlockId::Tag(BlockTag::Latest))
+            .await
+            .map_err(|e| self.map_provider_error(e))?;
+        Ok(match block {
+            MaybePreConfirmedBlockWithTxHashes::Block(b) => b.timestamp,
+            MaybePreConfirmedBlockWithTxHashes::PreConfirmedBlock(b) => b.timestamp,
+        })
+    }
+
+    /// The class hash deployed at `address`, or `None` if nothing is deployed there.
+    pub async fn class_hash_at(&self, address: Felt) -> Result<Option<Felt>, ChainError> {
+        match self
+            .provider
+            .get_class_hash_at(BlockId::Tag(BlockTag::Latest), address)
+            .await
+        {
+            Ok(hash) => Ok(Some(hash)),
+            Err(ProviderError::StarknetError(StarknetError::ContractNotFound)) => Ok(None),
+            Err(e) => Err(self.map_provider_error(e)),
+        }
+    }
+
+    /// `get_session_data(session_key)` on `account`, decoded from either known layout.
+    pub async fn session_data(
+        &self,
+        account: Felt,
+        session_key: Felt,
+    ) -> Result<OnChainSession, ChainError> {
+        let felts = self
+            .call(account, "get_session_data", vec![session_key])
+            .await?;
+        let now = self.block_timestamp().await?;
+        OnChainSession::decode(&felts, now).map_err(|e| ChainError::Unexpected(e.to_string()))
+    }
+
+    /// `get_spending_policy(session_key, token)` on `account`.
+    pub async fn spending_policy(
+        &self,
+        account: Felt,
+        session_key: Felt,
+        token: Felt,
+    ) -> Result<SpendingPolicyState, ChainError> {
+        let f = self
+            .call(account, "get_spending_policy", vec![session_key, token])
+            .await?;
+        let now = self.block_timestamp().await?;
+        decode_policy(&f, now)
+            .ok_or_else(|| ChainError::Unexpected(format!("spending policy of {} felts", f.len())))
+    }
+
+    /// ERC-20 `balance_of(holder)`.
+    pub async fn erc20_balance(&self, token: Felt, holder: Felt) -> Result<U256, ChainError> {
+        let f = self.call(token, "balance_of", vec![holder]).await?;
+        match f.as_slice() {
+            [low, high] => U256::from_felts(low, high)
+                .ok_or_else(|| ChainError::Unexpected("balance halves out of range".into())),
+            _ => Err(ChainError::Unexpected(format!(
+                "balance of {} felts",
+                f.len()
+            ))),
+        }
+    }
+
+    /// Waits for a receipt and turns a revert into [`ChainError::Reverted`].
+    pub async fn wait_for_receipt(
+        &self,
+        tx_hash: Felt,
+    ) -> Result<TransactionReceiptWithBlockInfo, ChainError> {
+        const LIMIT: Duration = Duration::from_secs(120);
+        let started = Instant::now();
+        let mut delay = Duration::from_millis(5);
+        loop {
+            match self.provider.get_transaction_receipt(tx_hash).await {
+                Ok(receipt) => {
+                    return match receipt.receipt.execution_result() {
+                        ExecutionResult::Succeeded => Ok(receipt),
+                        ExecutionResult::Reverted { reason } => Err(ChainError::Reverted {
+                            tx_hash: format!("{tx_hash:#x}"),
+                            reason: revert_reason(reason),
+                        }),
+                    };
+                }
+                Err(ProviderError::StarknetError(StarknetError::TransactionHashNotFound)) => {}
+                Err(e) => return Err(self.map_provider_error(e)),
+            }
+            if started.elapsed() > LIMIT {
+                return Err(ChainError::Timeout {
+                    tx_hash: format!("{tx_hash:#x}"),
+                    seconds: LIMIT.as_secs(),
+                });
+            }
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(Duration::from_millis(500));
+        }
+    }
+}
+
+fn check_spec_version(url: &str, found: &str) -> Result<(), ChainError> {
+    let major_minor: Vec<&str> = found.split('.').take(2).collect();
+    if major_minor.join(".") == SUPPORTED_SPEC_MAJOR_MINOR {
+        Ok(())
+    } else {
+        Err(ChainError::SpecMismatch {
+            url: url.to_string(),
+            found: found.to_string(),
+            expected: SUPPORTED_SPEC_MAJOR_MINOR.to_string(),
+        })
+    }
+}
+
+fn decode_policy(f: &[Felt], now: u64) -> Option<SpendingPolicyState> {
+    if f.len() != 8 {
+        return None;
+    }
+    let window_seconds = felt_to_u64(&f[4])?;
+    let window_start = felt_to_u64(&f[7])?;
+    let stored_spent = U256::from_felts(&f[5], &f[6])?;
+    let window_over = window_seconds == 0 || now >= window_start.saturating_add(window_seconds);
+    Some(SpendingPolicyState {
+        max_per_call: U256::from_felts(&f[0], &f[1])?,
+        max_per_window: U256::from_felts(&f[2], &f[3])?,
+        window_seconds,
+        spent_in_window: if window_over {
+            U256::ZERO
+        } else {
+            stored_spent
+        },
+        window_start,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_any_0_10_patch_and_refuses_other_versions() {
+        assert!(check_spec_version("u", "0.10.2").is_ok());
+        assert!(check_spec_version("u", "0.10.0").is_ok());
+        let err = check_spec_version("u", "0.9.0").unwrap_err();
+        assert_eq!(err.code(), "RPC_SPEC_MISMATCH");
+        assert!(err.to_string().contains("0.9.0"));
+        assert!(check_spec_version("u", "0.100.1").is_err());
+    }
+
+    #[test]
+    fn a_policy_window_that_has_passed_reports_nothing_spent() {
+        let f: Vec<Felt> = [10u64, 0, 25, 0, 60, 7, 0, 1000]
+            .iter()
+            .map(|v| Felt::from(*v))
+            .collect();
+        let live = decode_policy(&f, 1030).unwrap();
+        assert_eq!(live.spent_in_window, U256::from_u128(7));
+        let over = decode_policy(&f, 1060).unwrap();
+        assert_eq!(over.spent_in_window, U256::ZERO);
+        assert!(decode_policy(&f[..7], 0).is_none());
+    }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what Sesame needs on a Debian machine and skips whatever is already there.
+# Safe to run again; prints what it did. Used by scripts/test.sh and scripts/run.sh.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/env.sh
+source "$here/env.sh"
+
+apt_packages=(
+  build-essential pkg-config libssl-dev unzip
+  # Tauri 2 / WebKitGTK
+  libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libgtk-3-dev librsvg2-dev
+  libayatana-appindicator3-dev libxdo-dev webkit2gtk-driver xvfb xauth
+  # OS keychain (Secret Service), headless
+  gnome-keyring dbus dbus-x11 libsecret-tools keyutils libdbus-1-dev
+)
+
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${#missing[@]} Debian packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "setup: Debian packages present"
+fi
+
+command -v cargo >/dev/null || { echo "setup: cargo not found; install Rust from rustup first" >&2; exit 1; }
+
+# The Cairo compiler (PyPI cairo-lang 0.12.3 carries starknet-compile 2.1.0), cached.
+"$here/compile-contract.sh" --ensure-compiler

@@ -1,0 +1,174 @@
+//! Shared fixture for tests that need a real chain: each [`Fixture`] starts its own embedded
+//! starknet-devnet on a free port, with three funded accounts of Sesame's session-account class.
+//!
+//! - `user`: the wallet whose sessions are under test (owner key from devnet's seed);
+//! - `relayer`: a second funded account that submits outside executions and pays for them;
+//! - `recipient`: a third account, the destination of test transfers.
+
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use sesame_chain::devnet::DevnetClient;
+use sesame_chain::{Chain, ChainError, OwnerAccount};
+use sesame_core::calls::erc20_transfer;
+use sesame_core::felt::U256;
+use sesame_core::keys::PrivateKey;
+use sesame_core::outside::{Call, OutsideExecution, SessionSignature, ANY_CALLER};
+use sesame_core::Felt;
+use sesame_devnet::{Devnet, DevnetConfig, PredeployedAccount, STRK_ADDRESS};
+
+pub use sesame_devnet::STRK_ADDRESS as STRK;
+
+/// A running chain and the accounts the tests use.
+pub struct Fixture {
+    pub devnet: Devnet,
+    pub chain: Chain,
+    pub dev: DevnetClient,
+    pub user: OwnerAccount,
+    pub relayer: OwnerAccount,
+    pub recipient: Felt,
+}
+
+/// The owner key of a predeployed account, in Sesame's key type.
+pub fn predeployed_key(account: &PredeployedAccount) -> Arc<PrivateKey> {
+    Arc::new(PrivateKey::from_be_bytes(account.private_key.to_bytes_be()).unwrap())
+}
+
+impl Fixture {
+    /// Starts a chain with Sesame's class predeployed.
+    pub async fn start() -> Fixture {
+        Self::start_with(DevnetConfig::default()).await
+    }
+
+    /// Starts a chain from `config` (at least three accounts).
+    pub async fn start_with(config: DevnetConfig) -> Fixture {
+        let devnet = tokio::task::spawn_blocking(move || Devnet::start(config))
+            .await
+            .unwrap()
+            .unwrap();
+        let chain = Chain::connect(&devnet.rpc_url()).await.unwrap();
+        let accounts = devnet.accounts();
+        let user = OwnerAccount::new(&chain, accounts[0].address, predeployed_key(&accounts[0]));
+        let relayer = OwnerAccount::new(&chain, accounts[1].address, predeployed_key(&accounts[1]));
+        let recipient = accounts[2].address;
+        let dev = DevnetClient::new(&devnet.rpc_url());
+        Fixture {
+            devnet,
+            chain,
+            dev,
+            user,
+            relayer,
+            recipient,
+        }
+    }
+
+    /// Chain time now.
+    pub async fn now(&self) -> u64 {
+        self.chain.block_timestamp().await.unwrap()
+    }
+
+    /// Registers `key` on the user's account for `valid_for` seconds; returns `valid_until`.
+    pub async fn register(
+        &self,
+        key: &PrivateKey,
+        valid_for: u64,
+        max_calls: u32,
+        allowed: &[Felt],
+    ) -> u64 {
+        let valid_until = self.now().await + valid_for;
+        self.user
+            .register_session(key.public_key(), valid_until, max_calls, allowed)
+            .await
+            .unwrap();
+        valid_until
+    }
+
+    /// An outside execution of `calls` for the user's account, open to any caller, valid from
+    /// an hour ago until `valid_until`, with a fresh nonce.
+    pub fn outside(&self, calls: Vec<Call>, valid_until: u64) -> OutsideExecution {
+        OutsideExecution {
+            caller: ANY_CALLER,
+            nonce: Felt::from(NONCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)),
+            execute_after: 0,
+            execute_before: valid_until,
+            calls,
+        }
+    }
+
+    /// The session signature of `outside` for the user's account.
+    pub fn sign(
+        &self,
+        key: &PrivateKey,
+        outside: &OutsideExecution,
+        valid_until: u64,
+    ) -> [Felt; 4] {
+        let hash = outside.message_hash(self.chain.chain_id(), self.user.address());
+        SessionSignature::sign(key, &hash, valid_until)
+            .unwrap()
+            .to_felts()
+    }
+
+    /// Signs and relays `calls` with the session; returns the relayer's result.
+    pub async fn relay(
+        &self,
+        key: &PrivateKey,
+        calls: Vec<Call>,
+        valid_until: u64,
+    ) -> Result<sesame_chain::TxOutcome, ChainError> {
+        let outside = self.outside(calls, valid_until);
+        let sig = self.sign(key, &outside, valid_until);
+        self.relayer
+            .relay(self.user.address(), &outside, &sig)
+            .await
+    }
+
+    /// A STRK transfer of `amount` fri to the recipient.
+    pub fn transfer(&self, amount: u128) -> Call {
+        erc20_transfer(STRK_ADDRESS, self.recipient, U256::from_u128(amount))
+    }
+
+    /// STRK balance of `holder`.
+    pub async fn strk(&self, holder: Felt) -> u128 {
+        self.chain
+            .erc20_balance(STRK_ADDRESS, holder)
+            .await
+            .unwrap()
+            .low
+    }
+
+    /// Remaining calls of `key` on the user's account.
+    pub async fn remaining(&self, key: &PrivateKey) -> u32 {
+        self.chain
+            .session_data(self.user.address(), key.public_key())
+            .await
+            .unwrap()
+            .remaining_calls
+    }
+}
+
+static NONCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// A session key derived from a small number, so each test's keys differ and are reproducible.
+pub fn session_key(n: u64) -> PrivateKey {
+    PrivateKey::from_be_bytes(Felt::from(0x5e55_0000u64 + n).to_bytes_be()).unwrap()
+}
+
+/// Asserts that `result` failed with a revert reason containing `expected`.
+#[track_caller]
+pub fn assert_refused<T: std::fmt::Debug>(result: Result<T, ChainError>, expected: &str) {
+    match result {
+        Ok(v) => panic!("expected a refusal with '{expected}', but it succeeded: {v:?}"),
+        Err(e) => {
+            let reason = e
+                .reason()
+                .map(str::to_string)
+                .unwrap_or_else(|| e.to_string());
+            assert!(
+                reason.contains(expected),
+                "expected '{expected}', got {} ({e})",
+                e.code()
+            );
+        }
+    }
+}
