@@ -37,11 +37,12 @@ impl<T: SecretStore + ?Sized> SecretStore for Arc<T> {
 /// attribute is the vault key (`<profile>/<name>`).
 pub const KEYCHAIN_SERVICE: &str = "sesame-vault";
 
-/// The platform keychain through `keyring-core` 1.x:
+/// The platform keychain through `keyring-core` 1.x, each store chosen explicitly:
 /// - Linux / BSD: Secret Service over D-Bus (`zbus-secret-service-keyring-store`), i.e.
-///   GNOME Keyring or KWallet;
-/// - other targets: not wired up yet, [`KeychainStore::connect`] returns
-///   [`StoreError::Unavailable`] (see the README).
+///   GNOME Keyring or KWallet (tested);
+/// - macOS: the login keychain (`apple-native-keyring-store`, not built or run here);
+/// - Windows: Credential Manager (`windows-native-keyring-store`, not built or run here);
+/// - anything else: [`StoreError::Unavailable`].
 ///
 /// Values are stored base64-encoded, because KWallet's Secret Service only keeps UTF-8.
 pub struct KeychainStore {
@@ -82,10 +83,32 @@ fn platform_store() -> Result<Arc<keyring_core::CredentialStore>, StoreError> {
     Ok(store)
 }
 
-#[cfg(not(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd")))]
+#[cfg(target_os = "macos")]
+fn platform_store() -> Result<Arc<keyring_core::CredentialStore>, StoreError> {
+    let store = apple_native_keyring_store::keychain::Store::new().map_err(|e| {
+        StoreError::Unavailable(format!("cannot open the macOS login keychain: {e}"))
+    })?;
+    Ok(store)
+}
+
+#[cfg(target_os = "windows")]
+fn platform_store() -> Result<Arc<keyring_core::CredentialStore>, StoreError> {
+    let store = windows_native_keyring_store::Store::new().map_err(|e| {
+        StoreError::Unavailable(format!("cannot open the Windows Credential Manager: {e}"))
+    })?;
+    Ok(store)
+}
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "macos",
+    target_os = "windows"
+)))]
 fn platform_store() -> Result<Arc<keyring_core::CredentialStore>, StoreError> {
     Err(StoreError::Unavailable(
-        "this build of Sesame has no keychain backend for this operating system yet".into(),
+        "this build of Sesame has no keychain backend for this operating system".into(),
     ))
 }
 
