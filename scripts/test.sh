@@ -18,7 +18,7 @@ echo "== format"
 cargo fmt --all -- --check
 
 echo "== build"
-cargo build --workspace --tests --benches --bins --quiet
+cargo build --workspace --tests --examples --bins --quiet
 
 echo "== tests (inside a D-Bus session with an unlocked gnome-keyring, for the keychain tests)"
 "$here/with-keyring.sh" cargo test --workspace --quiet "$@"
