@@ -7,6 +7,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+pub mod paymaster_server;
+
 use std::sync::Arc;
 
 use sesame_chain::devnet::DevnetClient;

@@ -6,16 +6,19 @@
 //! - [`OwnerAccount`]: transactions signed by an account's owner key, including relaying
 //!   someone else's SNIP-9 outside execution;
 //! - [`class`]: declaring the session-account class and deploying accounts of it;
-//! - [`devnet`]: the devnet-only methods tests and the local chain need (mint, time travel).
+//! - [`devnet`]: the devnet-only methods tests and the local chain need (mint, time travel);
+//! - [`paymaster`]: a SNIP-29 paymaster client that checks what it is asked to sign.
 
 pub mod class;
 pub mod devnet;
 mod error;
 mod owner;
+pub mod paymaster;
 mod rpc;
 mod signer;
 
 pub use error::ChainError;
 pub use owner::{OwnerAccount, TxOutcome};
+pub use paymaster::{PaymasterClient, PaymasterError};
 pub use rpc::{Chain, SpendingPolicyState, SUPPORTED_SPEC_MAJOR_MINOR};
 pub use signer::KeySigner;
