@@ -18,6 +18,11 @@ echo "== format"
 cargo fmt --all -- --check
 
 echo "== build"
+# The target dir is shared across checkouts (CI clones, worktrees) to keep dependencies warm,
+# and Cargo's fingerprints for path crates do not include the checkout path: without this a
+# clone could reuse another checkout's build of our own crates. They are small to rebuild.
+own_crates=(sesame-core sesame-vault sesame-chain sesame-devnet sesame-app sesame-cli sesame-tests)
+cargo clean --quiet $(printf -- '-p %s ' "${own_crates[@]}")
 cargo build --workspace --tests --examples --bins --quiet
 
 echo "== tests (inside a D-Bus session with an unlocked gnome-keyring, for the keychain tests)"

@@ -45,6 +45,28 @@ impl DevnetClient {
         Ok(reply.get("result").cloned().unwrap_or(Value::Null))
     }
 
+    /// The predeployed accounts as `(address, private key)`: devnet *test* keys derived from a
+    /// public seed, used on a local chain to fund new wallets and to relay.
+    pub async fn predeployed_accounts(&self) -> Result<Vec<(Felt, Felt)>, ChainError> {
+        let reply = self
+            .request("devnet_getPredeployedAccounts", json!({}))
+            .await?;
+        let parse = |v: &Value| v.as_str().and_then(|s| Felt::from_hex(s).ok());
+        reply
+            .as_array()
+            .ok_or_else(|| {
+                ChainError::Unexpected("devnet_getPredeployedAccounts: not a list".into())
+            })?
+            .iter()
+            .map(|a| match (parse(&a["address"]), parse(&a["private_key"])) {
+                (Some(address), Some(key)) => Ok((address, key)),
+                _ => Err(ChainError::Unexpected(
+                    "devnet_getPredeployedAccounts: bad entry".into(),
+                )),
+            })
+            .collect()
+    }
+
     /// Mints `amount` of STRK (unit `FRI`) to `address`.
     pub async fn mint_strk(&self, address: Felt, amount: u128) -> Result<(), ChainError> {
         self.request(

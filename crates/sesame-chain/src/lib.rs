@@ -5,6 +5,7 @@
 //!   spending policies, balances, chain time) and receipt polling;
 //! - [`OwnerAccount`]: transactions signed by an account's owner key, including relaying
 //!   someone else's SNIP-9 outside execution;
+//! - [`SessionAccount`]: "direct" mode, the session key signing the account's own INVOKE;
 //! - [`class`]: declaring the session-account class and deploying accounts of it;
 //! - [`devnet`]: the devnet-only methods tests and the local chain need (mint, time travel);
 //! - [`paymaster`]: a SNIP-29 paymaster client that checks what it is asked to sign.
@@ -15,10 +16,12 @@ mod error;
 mod owner;
 pub mod paymaster;
 mod rpc;
+mod session_account;
 mod signer;
 
 pub use error::ChainError;
 pub use owner::{OwnerAccount, TxOutcome};
 pub use paymaster::{PaymasterClient, PaymasterError};
 pub use rpc::{Chain, SpendingPolicyState, SUPPORTED_SPEC_MAJOR_MINOR};
+pub use session_account::SessionAccount;
 pub use signer::KeySigner;

@@ -41,7 +41,7 @@ impl std::fmt::Debug for OwnerAccount {
     }
 }
 
-fn to_rs(call: &Call) -> starknet_rust::core::types::Call {
+pub(crate) fn to_rs(call: &Call) -> starknet_rust::core::types::Call {
     starknet_rust::core::types::Call {
         to: call.to,
         selector: call.selector,
@@ -111,20 +111,7 @@ impl OwnerAccount {
     }
 
     async fn finish(&self, tx_hash: Felt) -> Result<TxOutcome, ChainError> {
-        let receipt = self.chain.wait_for_receipt(tx_hash).await?;
-        let fee = match &receipt.receipt {
-            starknet_rust::core::types::TransactionReceipt::Invoke(r) => Some(&r.actual_fee),
-            starknet_rust::core::types::TransactionReceipt::Declare(r) => Some(&r.actual_fee),
-            starknet_rust::core::types::TransactionReceipt::DeployAccount(r) => Some(&r.actual_fee),
-            _ => None,
-        };
-        Ok(TxOutcome {
-            tx_hash: format!("{tx_hash:#x}"),
-            fee: fee.map(|f| f.amount.to_string()).unwrap_or_default(),
-            fee_unit: fee
-                .map(|f| format!("{:?}", f.unit).to_uppercase())
-                .unwrap_or_default(),
-        })
+        finish(&self.chain, tx_hash).await
     }
 
     pub(crate) fn map_account_error<S: std::fmt::Display>(
@@ -221,4 +208,22 @@ pub fn relay_call(account: Felt, outside: &OutsideExecution, signature: &[Felt])
         "execute_from_outside_v2",
         outside.to_calldata(signature),
     )
+}
+
+/// Waits for `tx_hash` and reports the fee it paid.
+pub(crate) async fn finish(chain: &Chain, tx_hash: Felt) -> Result<TxOutcome, ChainError> {
+    let receipt = chain.wait_for_receipt(tx_hash).await?;
+    let fee = match &receipt.receipt {
+        starknet_rust::core::types::TransactionReceipt::Invoke(r) => Some(&r.actual_fee),
+        starknet_rust::core::types::TransactionReceipt::Declare(r) => Some(&r.actual_fee),
+        starknet_rust::core::types::TransactionReceipt::DeployAccount(r) => Some(&r.actual_fee),
+        _ => None,
+    };
+    Ok(TxOutcome {
+        tx_hash: format!("{tx_hash:#x}"),
+        fee: fee.map(|f| f.amount.to_string()).unwrap_or_default(),
+        fee_unit: fee
+            .map(|f| format!("{:?}", f.unit).to_uppercase())
+            .unwrap_or_default(),
+    })
 }

@@ -6,12 +6,15 @@ use std::time::{Duration, Instant};
 use sesame_core::felt::{felt_to_u64, U256};
 use sesame_core::selector::selector_from_name;
 use sesame_core::session::OnChainSession;
+use starknet_rust::core::types::requests::{CallRequest, GetBlockWithTxHashesRequest};
 use starknet_rust::core::types::{
     BlockId, BlockTag, ExecutionResult, Felt, FunctionCall, MaybePreConfirmedBlockWithTxHashes,
     StarknetError, TransactionReceiptWithBlockInfo,
 };
 use starknet_rust::providers::jsonrpc::HttpTransport;
-use starknet_rust::providers::{JsonRpcClient, Provider, ProviderError};
+use starknet_rust::providers::{
+    JsonRpcClient, Provider, ProviderError, ProviderRequestData, ProviderResponseData,
+};
 use url::Url;
 
 use crate::error::{revert_reason, ChainError};
@@ -180,6 +183,59 @@ impl Chain {
             .await?;
         let now = self.block_timestamp().await?;
         OnChainSession::decode(&felts, now).map_err(|e| ChainError::Unexpected(e.to_string()))
+    }
+
+    /// `get_session_data` for many `(account, session_key)` pairs and the chain time, in one
+    /// batched JSON-RPC request (one round trip however many sessions there are).
+    pub async fn session_data_many(
+        &self,
+        pairs: &[(Felt, Felt)],
+    ) -> Result<(u64, Vec<OnChainSession>), ChainError> {
+        let mut requests = vec![ProviderRequestData::GetBlockWithTxHashes(
+            GetBlockWithTxHashesRequest {
+                block_id: BlockId::Tag(BlockTag::Latest),
+            },
+        )];
+        let selector = selector_from_name("get_session_data");
+        requests.extend(pairs.iter().map(|(account, key)| {
+            ProviderRequestData::Call(CallRequest {
+                request: FunctionCall {
+                    contract_address: *account,
+                    entry_point_selector: selector,
+                    calldata: vec![*key],
+                },
+                block_id: BlockId::Tag(BlockTag::Latest),
+            })
+        }));
+        let replies = self
+            .provider
+            .batch_requests(&requests)
+            .await
+            .map_err(|e| self.map_provider_error(e))?;
+        let mut replies = replies.into_iter();
+        let now = match replies.next() {
+            Some(ProviderResponseData::GetBlockWithTxHashes(
+                MaybePreConfirmedBlockWithTxHashes::Block(b),
+            )) => b.timestamp,
+            Some(ProviderResponseData::GetBlockWithTxHashes(
+                MaybePreConfirmedBlockWithTxHashes::PreConfirmedBlock(b),
+            )) => b.timestamp,
+            _ => {
+                return Err(ChainError::Unexpected(
+                    "the batch did not start with a block".into(),
+                ))
+            }
+        };
+        let sessions = replies
+            .map(|r| match r {
+                ProviderResponseData::Call(felts) => OnChainSession::decode(&felts, now)
+                    .map_err(|e| ChainError::Unexpected(e.to_string())),
+                _ => Err(ChainError::Unexpected(
+                    "a batched call returned something else".into(),
+                )),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((now, sessions))
     }
 
     /// `get_spending_policy(session_key, token)` on `account`.

@@ -6,7 +6,8 @@
 //! - [`keys`]: the Stark private key type (zeroized, redacted) and deterministic signing;
 //! - [`outside`]: SNIP-9 v2 outside executions and their SNIP-12 revision 1 hash;
 //! - [`preflight`]: the account's session rules, checked locally before signing;
-//! - [`session`]: the session model and the lifecycle state derived from chain data.
+//! - [`session`]: the session model and the lifecycle state derived from chain data;
+//! - [`spec`]: what people type: calls, entrypoints, token amounts with decimals.
 
 pub mod calls;
 pub mod felt;
@@ -15,5 +16,6 @@ pub mod outside;
 pub mod preflight;
 pub mod selector;
 pub mod session;
+pub mod spec;
 
 pub use starknet_types_core::felt::Felt;

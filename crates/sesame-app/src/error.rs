@@ -1,0 +1,138 @@
+//! One error type for every use case, with a stable `code` and a message a person understands.
+
+use sesame_chain::ChainError;
+use sesame_core::felt::FeltError;
+use sesame_core::preflight::PreflightError;
+use sesame_vault::VaultError;
+
+/// What a shell shows: `{code, message}`. It never carries secret material.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ErrorReply {
+    pub code: String,
+    pub message: String,
+}
+
+/// Everything a use case can refuse.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Chain(#[from] ChainError),
+    #[error(transparent)]
+    Preflight(#[from] PreflightError),
+    #[error(transparent)]
+    Input(#[from] FeltError),
+    /// The account has no session-key support (no `get_session_data`).
+    #[error("the account at {address} does not support session keys (it is not a CHIPI/SNIP-163 session account)")]
+    InvalidWalletTypeForSession { address: String },
+    #[error("no wallet {0} on this device; create or import it first")]
+    WalletNotFound(String),
+    #[error("there is no wallet on this device yet; create or import one first")]
+    NoWallet,
+    #[error("no session {0} on this device")]
+    SessionNotFound(String),
+    #[error("this wallet has no sessions on this device")]
+    NoSession,
+    #[error("the wallet at {0} is not deployed yet; fund it and deploy it first")]
+    WalletNotDeployed(String),
+    #[error("the local devnet is not available: {0}")]
+    DevnetUnavailable(String),
+    #[error("{0}")]
+    InvalidArgument(String),
+    #[error("a background task failed: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// A stable code for shells and scripts (a superset of Chipi's `SESSION_*` codes).
+    pub fn code(&self) -> &str {
+        match self {
+            AppError::Vault(e) => e.code(),
+            AppError::Chain(e) => session_code_for_revert(e).unwrap_or(e.code()),
+            AppError::Preflight(e) => e.code(),
+            AppError::Input(_) => "INVALID_INPUT",
+            AppError::InvalidWalletTypeForSession { .. } => "INVALID_WALLET_TYPE_FOR_SESSION",
+            AppError::WalletNotFound(_) => "WALLET_NOT_FOUND",
+            AppError::NoWallet => "NO_WALLET",
+            AppError::SessionNotFound(_) => "SESSION_NOT_FOUND",
+            AppError::NoSession => "NO_SESSION",
+            AppError::WalletNotDeployed(_) => "WALLET_NOT_DEPLOYED",
+            AppError::DevnetUnavailable(_) => "DEVNET_UNAVAILABLE",
+            AppError::InvalidArgument(_) => "INVALID_ARGUMENT",
+            AppError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// The `{code, message}` a shell shows.
+    pub fn reply(&self) -> ErrorReply {
+        ErrorReply {
+            code: self.code().to_string(),
+            message: self.to_string(),
+        }
+    }
+}
+
+/// When the chain refused a session execution, name the rule as preflight would have.
+fn session_code_for_revert(e: &ChainError) -> Option<&'static str> {
+    let reason = e.reason()?;
+    let table = [
+        ("Session: expired", "SESSION_EXPIRED"),
+        ("Session: not registered", "SESSION_NOT_REGISTERED"),
+        ("Session: revoked", "SESSION_REVOKED"),
+        (
+            "Session: valid_until mismatch",
+            "SESSION_VALID_UNTIL_MISMATCH",
+        ),
+        ("Session: max calls exceeded", "SESSION_MAX_CALLS_EXCEEDED"),
+        ("Session: admin selector", "SESSION_ADMIN_ENTRYPOINT"),
+        ("Session: self-call blocked", "SESSION_SELF_CALL_BLOCKED"),
+        (
+            "Session: selector not allowed",
+            "SESSION_ENTRYPOINT_NOT_ALLOWED",
+        ),
+        ("Session: invalid signature", "SESSION_INVALID_SIGNATURE"),
+        (
+            "Policy: exceeds per-call cap",
+            "SESSION_SPENDING_LIMIT_PER_CALL",
+        ),
+        (
+            "Policy: exceeds window cap",
+            "SESSION_SPENDING_LIMIT_WINDOW",
+        ),
+    ];
+    table
+        .iter()
+        .find(|(text, _)| reason.contains(text))
+        .map(|(_, code)| *code)
+}
+
+impl From<tokio::task::JoinError> for AppError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chain_refusal_carries_the_session_code_of_its_rule() {
+        let e = AppError::Chain(ChainError::Rejected {
+            reason: "Session: expired".into(),
+        });
+        assert_eq!(e.code(), "SESSION_EXPIRED");
+        let other = AppError::Chain(ChainError::Rejected {
+            reason: "u256_sub Overflow".into(),
+        });
+        assert_eq!(other.code(), "TX_REJECTED");
+    }
+
+    #[test]
+    fn replies_have_code_and_message() {
+        let r = AppError::NoWallet.reply();
+        assert_eq!(r.code, "NO_WALLET");
+        assert!(r.message.contains("create or import"));
+    }
+}

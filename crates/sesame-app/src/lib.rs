@@ -1,0 +1,112 @@
+//! Sesame's use cases: the one API both shells (the `sesame` CLI and the desktop app) call.
+//!
+//! A [`Sesame`] is a vault (secrets, in the OS keychain) plus a checked connection to one
+//! network. Reads need no unlock; anything that signs takes an [`Unlocked`] vault, which the
+//! shell obtains once with a PIN or passkey and drops to lock again. Keychain and argon2id work
+//! blocks, so every vault call runs on `spawn_blocking`. No method returns secret material.
+
+mod error;
+pub mod local_devnet;
+pub mod network;
+mod sessions;
+mod views;
+mod wallets;
+
+use std::sync::Arc;
+
+use sesame_chain::Chain;
+use sesame_vault::{Pin, UnlockedVault, Vault};
+
+pub use error::{AppError, ErrorReply};
+pub use network::{Network, NetworkKind};
+pub use sessions::{ExecMode, RegisterParams};
+pub use views::{
+    EntrypointView, ExecOutcome, PolicyView, SessionStatus, SignedOutside, WalletView,
+};
+
+/// Sesame's own session-account class, compiled from `contracts/session_account.cairo`.
+pub const SESSION_ACCOUNT_SIERRA: &str =
+    include_str!("../../../contracts/session_account.sierra.json");
+
+/// An unlocked vault. Dropping the last clone locks it again (the data key is zeroized).
+#[derive(Clone)]
+pub struct Unlocked(Arc<UnlockedVault>);
+
+impl std::fmt::Debug for Unlocked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Unlocked(<redacted>)")
+    }
+}
+
+/// The application: a vault and a network.
+#[derive(Clone)]
+pub struct Sesame {
+    vault: Arc<Vault>,
+    network: Network,
+    chain: Chain,
+}
+
+impl std::fmt::Debug for Sesame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sesame")
+            .field("network", &self.network)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Runs blocking vault work off the async runtime.
+pub(crate) async fn blocking<T, F>(f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, AppError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f).await?
+}
+
+impl Sesame {
+    /// Connects to `network` (checking its JSON-RPC version) with `vault` as the key store.
+    pub async fn connect(vault: Arc<Vault>, network: Network) -> Result<Sesame, AppError> {
+        let chain = Chain::connect(&network.rpc_url).await?;
+        Ok(Sesame {
+            vault,
+            network,
+            chain,
+        })
+    }
+
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    pub fn chain(&self) -> &Chain {
+        &self.chain
+    }
+
+    pub fn vault(&self) -> &Arc<Vault> {
+        &self.vault
+    }
+
+    /// Whether a vault (PIN) has been set up on this device.
+    pub async fn is_initialized(&self) -> Result<bool, AppError> {
+        let vault = self.vault.clone();
+        blocking(move || Ok(vault.is_initialized()?)).await
+    }
+
+    /// Sets up the vault with a PIN and returns it unlocked.
+    pub async fn create_vault(&self, pin: Pin) -> Result<Unlocked, AppError> {
+        let vault = self.vault.clone();
+        blocking(move || Ok(Unlocked(Arc::new(vault.create(&pin)?)))).await
+    }
+
+    /// Unlocks with the PIN (subject to the attempt limits).
+    pub async fn unlock(&self, pin: Pin) -> Result<Unlocked, AppError> {
+        let vault = self.vault.clone();
+        blocking(move || Ok(Unlocked(Arc::new(vault.unlock_with_pin(&pin)?)))).await
+    }
+
+    /// Where the PIN attempt limit stands (backoff, lockout).
+    pub async fn attempt_status(&self) -> Result<sesame_vault::AttemptStatus, AppError> {
+        let vault = self.vault.clone();
+        blocking(move || Ok(vault.attempt_status()?)).await
+    }
+}

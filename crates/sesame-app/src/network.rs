@@ -1,0 +1,130 @@
+//! Which chain Sesame talks to: the embedded local devnet (the default), Sepolia, Mainnet, or
+//! any JSON-RPC 0.10 URL.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// The local chain's default port, as `sesame devnet up` starts it.
+pub const DEFAULT_DEVNET_PORT: u16 = 5050;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NetworkKind {
+    Devnet,
+    Sepolia,
+    Mainnet,
+    Custom,
+}
+
+/// A network and the node Sesame reaches it through.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Network {
+    pub kind: NetworkKind,
+    /// The name wallets are filed under: `devnet`, `sepolia`, `mainnet`, or the URL itself.
+    pub name: String,
+    pub rpc_url: String,
+}
+
+impl Network {
+    /// Resolves `name` (`devnet`, `sepolia`, `mainnet` or an `http(s)://` URL) with an optional
+    /// RPC override. Public networks default to `SESAME_SEPOLIA_RPC` / `SESAME_MAINNET_RPC`.
+    pub fn resolve(name: &str, rpc: Option<&str>) -> Result<Network, AppError> {
+        let env = |var: &str| std::env::var(var).ok().filter(|v| !v.is_empty());
+        let (kind, name, url) = match name {
+            "devnet" | "local" => (
+                NetworkKind::Devnet,
+                "devnet".to_string(),
+                rpc.map(str::to_string)
+                    .or_else(|| env("SESAME_DEVNET_RPC"))
+                    .unwrap_or_else(|| format!("http://127.0.0.1:{DEFAULT_DEVNET_PORT}/rpc")),
+            ),
+            "sepolia" => (
+                NetworkKind::Sepolia,
+                "sepolia".to_string(),
+                rpc.map(str::to_string)
+                    .or_else(|| env("SESAME_SEPOLIA_RPC"))
+                    .ok_or_else(|| {
+                        AppError::InvalidArgument(
+                            "give a Sepolia JSON-RPC 0.10 URL with --rpc or SESAME_SEPOLIA_RPC"
+                                .into(),
+                        )
+                    })?,
+            ),
+            "mainnet" => (
+                NetworkKind::Mainnet,
+                "mainnet".to_string(),
+                rpc.map(str::to_string)
+                    .or_else(|| env("SESAME_MAINNET_RPC"))
+                    .ok_or_else(|| {
+                        AppError::InvalidArgument(
+                            "give a Mainnet JSON-RPC 0.10 URL with --rpc or SESAME_MAINNET_RPC"
+                                .into(),
+                        )
+                    })?,
+            ),
+            url if url.starts_with("http://") || url.starts_with("https://") => (
+                NetworkKind::Custom,
+                url.to_string(),
+                rpc.unwrap_or(url).to_string(),
+            ),
+            other => {
+                return Err(AppError::InvalidArgument(format!(
+                    "unknown network '{other}': use devnet, sepolia, mainnet or an http(s) RPC URL"
+                )))
+            }
+        };
+        Ok(Network {
+            kind,
+            name,
+            rpc_url: url,
+        })
+    }
+
+    /// A block-explorer link for a transaction, on public networks.
+    pub fn explorer_tx_url(&self, tx_hash: &str) -> Option<String> {
+        match self.kind {
+            NetworkKind::Sepolia => Some(format!("https://sepolia.voyager.online/tx/{tx_hash}")),
+            NetworkKind::Mainnet => Some(format!("https://voyager.online/tx/{tx_hash}")),
+            NetworkKind::Devnet | NetworkKind::Custom => None,
+        }
+    }
+
+    pub fn is_devnet(&self) -> bool {
+        self.kind == NetworkKind::Devnet
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn devnet_is_local_and_has_no_explorer() {
+        let n = Network::resolve("devnet", None).unwrap();
+        assert!(n.is_devnet());
+        assert!(n.rpc_url.starts_with("http://127.0.0.1:"));
+        assert_eq!(n.explorer_tx_url("0x1"), None);
+    }
+
+    #[test]
+    fn public_networks_link_to_an_explorer_and_custom_urls_are_kept() {
+        let n = Network::resolve("sepolia", Some("https://node.example/rpc")).unwrap();
+        assert_eq!(
+            n.explorer_tx_url("0xab").unwrap(),
+            "https://sepolia.voyager.online/tx/0xab"
+        );
+        let c = Network::resolve("https://rpc.example/v0_10", None).unwrap();
+        assert_eq!(
+            (c.kind, c.rpc_url.as_str()),
+            (NetworkKind::Custom, "https://rpc.example/v0_10")
+        );
+    }
+
+    #[test]
+    fn unknown_network_names_are_refused() {
+        let err = Network::resolve("goerli", None).unwrap_err();
+        assert_eq!(err.code(), "INVALID_ARGUMENT");
+        assert!(err.to_string().contains("goerli"));
+    }
+}

@@ -1,0 +1,102 @@
+//! What use cases return: plain, serializable views with no secret material. Felts are 0x-hex
+//! strings and token amounts are decimal strings, so JSON consumers never lose precision.
+
+use serde::Serialize;
+use sesame_core::felt::to_hex;
+use sesame_core::selector::known_name;
+use sesame_core::session::{SessionDataShape, SessionState};
+use sesame_core::Felt;
+
+/// A wallet on this device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WalletView {
+    pub address: String,
+    pub public_key: String,
+    pub network: String,
+    /// Whether an account is deployed at the address.
+    pub deployed: bool,
+    /// Whether the account supports session keys (`get_session_data` answers).
+    pub supports_sessions: bool,
+    /// STRK balance in fri (10^-18 STRK), decimal.
+    pub strk_balance: String,
+    /// ETH balance in wei, decimal.
+    pub eth_balance: String,
+    /// What to do next, when the wallet is not usable yet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<String>,
+}
+
+/// An entrypoint shown by name when Sesame knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntrypointView {
+    pub selector: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl EntrypointView {
+    pub fn of(selector: &Felt) -> Self {
+        EntrypointView {
+            selector: to_hex(selector),
+            name: known_name(selector).map(str::to_string),
+        }
+    }
+}
+
+/// A spending policy as the chain holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyView {
+    pub token: String,
+    pub max_per_call: String,
+    pub max_per_window: String,
+    pub window_seconds: u64,
+    pub spent_in_window: String,
+    pub window_start: u64,
+}
+
+/// A session's status, read from the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionStatus {
+    pub session_public_key: String,
+    pub wallet: String,
+    pub state: SessionState,
+    pub is_active: bool,
+    pub valid_until: u64,
+    pub remaining_calls: u32,
+    /// Empty means every non-admin entrypoint. Absent when the account does not report it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_entrypoints: Option<Vec<EntrypointView>>,
+    /// Chain time the status was read at, and the seconds left until expiry.
+    pub chain_time: u64,
+    pub seconds_left: u64,
+    pub data_shape: SessionDataShape,
+    pub created_at: u64,
+}
+
+/// A submitted execution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExecOutcome {
+    pub tx_hash: String,
+    /// `relayer`, `paymaster` or `direct`.
+    pub mode: String,
+    /// Who paid the fee, and how much (in the fee token's smallest unit).
+    pub paid_by: String,
+    pub fee: String,
+    pub fee_unit: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explorer_url: Option<String>,
+    pub remaining_calls: u32,
+}
+
+/// An outside execution signed by a session, for any third-party relayer or paymaster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignedOutside {
+    pub account: String,
+    pub chain_id: String,
+    pub message_hash: String,
+    pub outside_execution: serde_json::Value,
+    /// `[session_pubkey, r, s, valid_until]`.
+    pub signature: Vec<String>,
+    /// Ready-made calldata for `execute_from_outside_v2` on `account`.
+    pub calldata: Vec<String>,
+}

@@ -1,0 +1,201 @@
+//! Wallets: an owner key in the vault and an account address on one network.
+
+use std::sync::Arc;
+
+use sesame_chain::class::{counterfactual_address, deploy_account};
+use sesame_chain::devnet::DevnetClient;
+use sesame_core::felt::to_hex;
+use sesame_core::keys::PrivateKey;
+use sesame_core::spec::{ETH, STRK};
+use sesame_core::Felt;
+use sesame_vault::{OwnerKeyMeta, Pin};
+use starknet_rust::core::types::contract::SierraClass;
+
+use crate::{blocking, AppError, Sesame, Unlocked, WalletView, SESSION_ACCOUNT_SIERRA};
+
+/// STRK minted to a new wallet on the local devnet, in fri (100 STRK).
+const DEVNET_FUNDING: u128 = 100_000_000_000_000_000_000;
+
+/// Class hash of Sesame's session account.
+pub fn session_account_class_hash() -> Result<Felt, AppError> {
+    let class: SierraClass = serde_json::from_str(SESSION_ACCOUNT_SIERRA)
+        .map_err(|e| AppError::Internal(format!("embedded class: {e}")))?;
+    class
+        .class_hash()
+        .map_err(|e| AppError::Internal(format!("embedded class hash: {e}")))
+}
+
+impl Sesame {
+    /// Wallets of this network on this device, newest last.
+    pub(crate) async fn owner_metas(&self) -> Result<Vec<OwnerKeyMeta>, AppError> {
+        let vault = self.vault.clone();
+        let network = self.network.name.clone();
+        let mut metas = blocking(move || Ok(vault.list_owner_keys()?)).await?;
+        metas.retain(|m| m.network == network);
+        metas.sort_by_key(|m| m.created_at);
+        Ok(metas)
+    }
+
+    /// Picks `wallet`, or the newest wallet of this network when `None`.
+    pub(crate) async fn pick_wallet(&self, wallet: Option<Felt>) -> Result<OwnerKeyMeta, AppError> {
+        let metas = self.owner_metas().await?;
+        match wallet {
+            Some(address) => metas
+                .into_iter()
+                .find(|m| m.wallet_address == address)
+                .ok_or_else(|| AppError::WalletNotFound(to_hex(&address))),
+            None => metas.into_iter().last().ok_or(AppError::NoWallet),
+        }
+    }
+
+    pub(crate) async fn owner_key(
+        &self,
+        unlocked: &Unlocked,
+        wallet: Felt,
+    ) -> Result<Arc<PrivateKey>, AppError> {
+        let u = unlocked.0.clone();
+        blocking(move || Ok(Arc::new(u.owner_key(&wallet)?))).await
+    }
+
+    /// Creates a wallet: a new owner key, stored before anything is sent. On the local devnet
+    /// it is funded and deployed at once; elsewhere the view says how to fund it.
+    pub async fn wallet_create(&self, unlocked: &Unlocked) -> Result<WalletView, AppError> {
+        let key = PrivateKey::generate_os();
+        let class_hash = session_account_class_hash()?;
+        let public_key = key.public_key();
+        let address = counterfactual_address(class_hash, public_key, public_key);
+        let u = unlocked.0.clone();
+        let network = self.network.name.clone();
+        let key = Arc::new(key);
+        let stored = key.clone();
+        blocking(move || Ok(u.store_owner_key(address, &network, &stored)?)).await?;
+        if self.network.is_devnet() {
+            DevnetClient::new(&self.network.rpc_url)
+                .mint_strk(address, DEVNET_FUNDING)
+                .await?;
+            deploy_account(&self.chain, class_hash, key, public_key).await?;
+        }
+        self.wallet_show(Some(address)).await
+    }
+
+    /// Deploys a funded wallet whose account is not on-chain yet.
+    pub async fn wallet_deploy(
+        &self,
+        unlocked: &Unlocked,
+        wallet: Option<Felt>,
+    ) -> Result<WalletView, AppError> {
+        let meta = self.pick_wallet(wallet).await?;
+        if self
+            .chain
+            .class_hash_at(meta.wallet_address)
+            .await?
+            .is_none()
+        {
+            let key = self.owner_key(unlocked, meta.wallet_address).await?;
+            let class_hash = session_account_class_hash()?;
+            deploy_account(&self.chain, class_hash, key, meta.public_key).await?;
+        }
+        self.wallet_show(Some(meta.wallet_address)).await
+    }
+
+    /// Imports an existing account with its owner key. Refuses accounts without session support.
+    pub async fn wallet_import_key(
+        &self,
+        unlocked: &Unlocked,
+        address: Felt,
+        key: PrivateKey,
+    ) -> Result<WalletView, AppError> {
+        self.require_session_support(address).await?;
+        let on_chain = self.chain.call(address, "get_public_key", vec![]).await?;
+        if on_chain.first() != Some(&key.public_key()) {
+            return Err(AppError::Vault(sesame_vault::VaultError::OwnerKeyMismatch));
+        }
+        let u = unlocked.0.clone();
+        let network = self.network.name.clone();
+        blocking(move || Ok(u.store_owner_key(address, &network, &key)?)).await?;
+        self.wallet_show(Some(address)).await
+    }
+
+    /// Imports a Chipi `WalletData` JSON encrypted under `encrypt_key`.
+    pub async fn wallet_import_chipi(
+        &self,
+        unlocked: &Unlocked,
+        address: Felt,
+        wallet_json: String,
+        encrypt_key: Pin,
+    ) -> Result<WalletView, AppError> {
+        self.require_session_support(address).await?;
+        let u = unlocked.0.clone();
+        let network = self.network.name.clone();
+        blocking(move || {
+            Ok(u.import_chipi_wallet(&wallet_json, &encrypt_key, address, &network)?)
+        })
+        .await?;
+        self.wallet_show(Some(address)).await
+    }
+
+    /// `supportsSession`: the account answers `get_session_data`.
+    pub async fn supports_sessions(&self, address: Felt) -> Result<bool, AppError> {
+        if self.chain.class_hash_at(address).await?.is_none() {
+            return Ok(false);
+        }
+        match self
+            .chain
+            .call(address, "get_session_data", vec![Felt::ZERO])
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(sesame_chain::ChainError::Rejected { .. }) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub(crate) async fn require_session_support(&self, address: Felt) -> Result<(), AppError> {
+        if self.supports_sessions(address).await? {
+            Ok(())
+        } else {
+            Err(AppError::InvalidWalletTypeForSession {
+                address: to_hex(&address),
+            })
+        }
+    }
+
+    /// One wallet with its chain state and balances (the newest when `None`).
+    pub async fn wallet_show(&self, wallet: Option<Felt>) -> Result<WalletView, AppError> {
+        let meta = self.pick_wallet(wallet).await?;
+        let address = meta.wallet_address;
+        let deployed = self.chain.class_hash_at(address).await?.is_some();
+        let supports_sessions = deployed && self.supports_sessions(address).await?;
+        let strk = self.chain.erc20_balance(STRK, address).await?;
+        let eth = self
+            .chain
+            .erc20_balance(ETH, address)
+            .await
+            .unwrap_or_default();
+        let next_step = (!deployed).then(|| {
+            format!(
+                "send STRK to {} for the deployment fee, then run `sesame wallet deploy`",
+                to_hex(&address)
+            )
+        });
+        Ok(WalletView {
+            address: to_hex(&address),
+            public_key: to_hex(&meta.public_key),
+            network: meta.network,
+            deployed,
+            supports_sessions,
+            strk_balance: strk.to_string(),
+            eth_balance: eth.to_string(),
+            next_step,
+        })
+    }
+
+    /// Every wallet of this network on this device.
+    pub async fn wallets(&self) -> Result<Vec<WalletView>, AppError> {
+        let mut out = Vec::new();
+        for meta in self.owner_metas().await? {
+            out.push(self.wallet_show(Some(meta.wallet_address)).await?);
+        }
+        Ok(out)
+    }
+}

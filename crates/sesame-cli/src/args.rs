@@ -1,0 +1,169 @@
+//! The command line, declared with clap.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "sesame",
+    version,
+    about = "Self-custodial Starknet session keys: create, register, send gasless, revoke."
+)]
+pub struct Cli {
+    /// Print one JSON object on stdout (errors as {"error":{"code","message"}}).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// devnet (default, embedded and started on demand), sepolia, mainnet, or an RPC URL.
+    #[arg(long, global = true, default_value = "devnet", env = "SESAME_NETWORK")]
+    pub network: String,
+    /// JSON-RPC 0.10 endpoint overriding the network's default.
+    #[arg(long, global = true, env = "SESAME_RPC")]
+    pub rpc: Option<String>,
+    /// Vault profile (keychain namespace).
+    #[arg(long, global = true, default_value = "default", env = "SESAME_PROFILE")]
+    pub profile: String,
+    /// Read the PIN (then any other secret, one per line) from standard input.
+    #[arg(long, global = true)]
+    pub pin_stdin: bool,
+    /// Wallet address (default: the newest wallet on this network).
+    #[arg(long, global = true)]
+    pub wallet: Option<String>,
+    /// Session public key (default: the wallet's newest session).
+    #[arg(long, global = true)]
+    pub session: Option<String>,
+    /// Port of the embedded local devnet.
+    #[arg(long, global = true, default_value_t = sesame_app::network::DEFAULT_DEVNET_PORT, env = "SESAME_DEVNET_PORT")]
+    pub devnet_port: u16,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// The embedded local chain.
+    Devnet {
+        #[command(subcommand)]
+        cmd: DevnetCmd,
+    },
+    /// Wallets (owner keys) on this device.
+    Wallet {
+        #[command(subcommand)]
+        cmd: WalletCmd,
+    },
+    /// Session keys.
+    Session {
+        #[command(subcommand)]
+        cmd: SessionCmd,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum DevnetCmd {
+    /// Start it (a no-op when it is running); prints the RPC URL and the relayer.
+    Up,
+    /// Stop it; its state is kept for the next `up`.
+    Down,
+    /// Whether it is running.
+    Status,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum WalletCmd {
+    /// A new owner key and account (funded and deployed at once on devnet).
+    Create,
+    /// Deploy a funded wallet that is not on-chain yet.
+    Deploy,
+    /// Import an account: its owner key from stdin/prompt, or a Chipi WalletData file.
+    Import {
+        #[arg(long)]
+        address: String,
+        /// A Chipi WalletData JSON file (its encryptKey is read like the PIN).
+        #[arg(long)]
+        chipi: Option<PathBuf>,
+    },
+    /// One wallet with balances.
+    Show,
+    /// Every wallet on this network.
+    List,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum SessionCmd {
+    /// Make a session key and store it (nothing is sent).
+    Create {
+        /// Lifetime in seconds (default 21600 = 6 h).
+        #[arg(long)]
+        duration: Option<u64>,
+    },
+    /// Register the session on-chain (one owner signature).
+    Register {
+        #[arg(long, default_value_t = sesame_core::session::DEFAULT_MAX_CALLS)]
+        max_calls: u32,
+        /// Allowed entrypoint, by name or selector; repeat. None = every non-admin entrypoint.
+        #[arg(long)]
+        allow: Vec<String>,
+        /// Expiry (unix seconds); default: the one chosen at creation.
+        #[arg(long)]
+        valid_until: Option<u64>,
+    },
+    /// Execute calls with the session, gasless through a relayer, or --direct.
+    Execute {
+        /// CONTRACT:ENTRYPOINT[:ARG,...]; CONTRACT may be strk or eth; u256 args as u256:VALUE.
+        #[arg(long, required = true)]
+        call: Vec<String>,
+        /// `default` (devnet's predeployed relayer) or the address of one of your wallets.
+        #[arg(long)]
+        relayer: Option<String>,
+        /// The session signs the account's own transaction; the account pays.
+        #[arg(long)]
+        direct: bool,
+    },
+    /// Sign an outside execution for a third-party relayer or paymaster; print it as JSON.
+    SignOutside {
+        #[arg(long, required = true)]
+        call: Vec<String>,
+        /// Only this address may submit it (default: any caller).
+        #[arg(long)]
+        caller: Option<String>,
+    },
+    /// State, remaining calls and expiry, from the chain.
+    Status,
+    /// Every session of the wallet (one batched request).
+    List,
+    /// Revoke the session on-chain.
+    Revoke,
+    /// Revoke every live session of the wallet in one transaction.
+    RevokeAll,
+    /// Forget the session on this device (the chain is not touched).
+    Clear,
+    /// Spending policies.
+    Policy {
+        #[command(subcommand)]
+        cmd: PolicyCmd,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum PolicyCmd {
+    /// Cap what the session may spend of a token (amounts in the token's smallest unit).
+    Set {
+        #[arg(long)]
+        token: String,
+        #[arg(long)]
+        max_per_call: String,
+        #[arg(long)]
+        max_per_window: String,
+        /// Window length in seconds.
+        #[arg(long)]
+        window: u64,
+    },
+    Get {
+        #[arg(long)]
+        token: String,
+    },
+    Remove {
+        #[arg(long)]
+        token: String,
+    },
+}

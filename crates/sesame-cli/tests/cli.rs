@@ -1,0 +1,532 @@
+//! The `sesame` binary end to end with `--json`: a real devnet per test, the real OS keychain
+//! (run under scripts/with-keyring.sh, which sets SESAME_KEYCHAIN_TESTS=1), the chain state
+//! asserted after each step. Without a keychain session these tests skip with a message.
+
+#![allow(clippy::unwrap_used)]
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use serde_json::Value;
+use sesame_core::felt::parse_felt;
+use sesame_core::outside::Call;
+use sesame_core::Felt;
+use sesame_devnet::DevnetConfig;
+use sesame_tests::Fixture;
+
+const PIN: &str = "2468";
+
+fn keychain_available() -> bool {
+    if std::env::var("SESAME_KEYCHAIN_TESTS").as_deref() == Ok("1") {
+        return true;
+    }
+    eprintln!("SKIPPED: needs the OS keychain; run under scripts/with-keyring.sh");
+    false
+}
+
+/// One CLI user: a profile of its own in the keychain, pointed at one devnet.
+struct User {
+    rpc: String,
+    profile: String,
+}
+
+static N: AtomicU32 = AtomicU32::new(0);
+
+impl User {
+    fn new(fx: &Fixture) -> User {
+        let profile = format!(
+            "cli-test-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        User {
+            rpc: fx.devnet.rpc_url(),
+            profile,
+        }
+    }
+
+    /// Runs `sesame --json ARGS` with `stdin_lines` on standard input; returns (success, JSON).
+    fn run_with(&self, args: &[&str], stdin_lines: &[&str]) -> (bool, Value) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sesame"))
+            .args([
+                "--json",
+                "--network",
+                "devnet",
+                "--rpc",
+                &self.rpc,
+                "--profile",
+                &self.profile,
+                "--pin-stdin",
+            ])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        for line in stdin_lines {
+            writeln!(stdin, "{line}").unwrap();
+        }
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let value: Value = serde_json::from_str(text.trim()).unwrap_or_else(|e| {
+            panic!(
+                "not one JSON object ({e}): {text} / {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        (out.status.success(), value)
+    }
+
+    /// Runs with the PIN and expects success.
+    fn ok(&self, args: &[&str]) -> Value {
+        let (ok, v) = self.run_with(args, &[PIN]);
+        assert!(ok, "sesame {args:?} failed: {v}");
+        v
+    }
+
+    /// Runs with the PIN and expects the error `code`.
+    fn fails(&self, args: &[&str], code: &str) -> Value {
+        let (ok, v) = self.run_with(args, &[PIN]);
+        assert!(!ok, "sesame {args:?} should fail with {code}: {v}");
+        assert_eq!(v["error"]["code"], code, "{v}");
+        assert!(v["error"]["message"].as_str().unwrap().len() > 10);
+        v
+    }
+}
+
+fn felt(v: &Value) -> Felt {
+    parse_felt(v.as_str().unwrap()).unwrap()
+}
+
+fn transfer_arg(to: Felt, amount: u64) -> String {
+    format!("strk:transfer:{to:#x},u256:{amount}")
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_full_lifecycle_through_the_cli_matches_the_chain_at_every_step() {
+    if !keychain_available() {
+        return;
+    }
+    let fx = Fixture::start().await;
+    let user = User::new(&fx);
+
+    let user = std::sync::Arc::new(user);
+    let w = {
+        let user = user.clone();
+        blocking(move || user.ok(&["wallet", "create"])).await
+    };
+    assert_eq!(w["deployed"], true);
+    assert_eq!(w["supports_sessions"], true);
+    // Minted 100 STRK, minus the deployment fee the new account paid itself.
+    let balance: u128 = w["strk_balance"].as_str().unwrap().parse().unwrap();
+    assert!(
+        balance < 100 * 10u128.pow(18) && balance > 99 * 10u128.pow(18),
+        "{balance}"
+    );
+    let wallet = felt(&w["address"]);
+
+    let s = {
+        let user = user.clone();
+        blocking(move || user.ok(&["session", "create", "--duration", "3600"])).await
+    };
+    assert_eq!(s["state"], "created");
+    let key = felt(&s["session_public_key"]);
+    assert!(!fx
+        .chain
+        .session_data(wallet, key)
+        .await
+        .unwrap()
+        .is_registered());
+
+    let r = {
+        let user = user.clone();
+        blocking(move || user.ok(&["session", "register", "--max-calls", "5"])).await
+    };
+    assert_eq!(r["status"]["state"], "active");
+    assert_eq!(r["status"]["remaining_calls"], 5);
+    assert!(r["tx"]["tx_hash"].as_str().unwrap().starts_with("0x"));
+    let chain = fx.chain.session_data(wallet, key).await.unwrap();
+    assert!(chain.is_active);
+    assert_eq!(chain.remaining_calls, 5);
+
+    let before_wallet = fx.strk(wallet).await;
+    let before_recipient = fx.strk(fx.recipient).await;
+    let call = transfer_arg(fx.recipient, 1_000);
+    let e = {
+        let user = user.clone();
+        blocking(move || user.ok(&["session", "execute", "--call", &call])).await
+    };
+    assert_eq!(e["mode"], "relayer");
+    assert_eq!(e["remaining_calls"], 4);
+    assert_eq!(fx.strk(fx.recipient).await, before_recipient + 1_000);
+    assert_eq!(
+        fx.strk(wallet).await,
+        before_wallet - 1_000,
+        "gasless: the wallet pays only the transfer"
+    );
+    assert_eq!(
+        fx.chain
+            .session_data(wallet, key)
+            .await
+            .unwrap()
+            .remaining_calls,
+        4
+    );
+
+    let st = {
+        let user = user.clone();
+        blocking(move || user.ok(&["session", "status"])).await
+    };
+    assert_eq!(
+        (st["state"].as_str(), st["remaining_calls"].as_u64()),
+        (Some("active"), Some(4))
+    );
+    for field in [
+        "is_active",
+        "valid_until",
+        "allowed_entrypoints",
+        "session_public_key",
+        "wallet",
+    ] {
+        assert!(st.get(field).is_some(), "status lacks {field}: {st}");
+    }
+
+    let rv = {
+        let user = user.clone();
+        blocking(move || user.ok(&["session", "revoke"])).await
+    };
+    assert_eq!(rv["status"]["state"], "revoked");
+    assert!(!fx
+        .chain
+        .session_data(wallet, key)
+        .await
+        .unwrap()
+        .is_registered());
+    let call = transfer_arg(fx.recipient, 1);
+    {
+        let user = user.clone();
+        blocking(move || user.fails(&["session", "execute", "--call", &call], "SESSION_REVOKED"))
+            .await
+    };
+    assert_eq!(
+        fx.strk(fx.recipient).await,
+        before_recipient + 1_000,
+        "nothing was sent"
+    );
+}
+
+#[tokio::test]
+async fn preflight_refuses_before_anything_is_signed_or_sent() {
+    if !keychain_available() {
+        return;
+    }
+    let fx = Fixture::start().await;
+    let user = std::sync::Arc::new(User::new(&fx));
+    let w = {
+        let u = user.clone();
+        blocking(move || u.ok(&["wallet", "create"])).await
+    };
+    let wallet = felt(&w["address"]);
+    let recipient = fx.recipient;
+    let u = user.clone();
+    blocking(move || {
+        u.ok(&["session", "create", "--duration", "600"]);
+        u.ok(&[
+            "session",
+            "register",
+            "--max-calls",
+            "1",
+            "--allow",
+            "transfer",
+            "--allow",
+            "get_public_key",
+        ]);
+        // Outside the allowlist.
+        u.fails(
+            &["session", "execute", "--call", "strk:approve:0x1,u256:5"],
+            "SESSION_ENTRYPOINT_NOT_ALLOWED",
+        );
+        // An admin entrypoint, even on the wallet itself.
+        let admin = format!("{wallet:#x}:revoke_session_key:0x1");
+        u.fails(
+            &["session", "execute", "--call", &admin],
+            "SESSION_ADMIN_ENTRYPOINT",
+        );
+        // A spending cap.
+        u.ok(&[
+            "session",
+            "policy",
+            "set",
+            "--token",
+            "strk",
+            "--max-per-call",
+            "10",
+            "--max-per-window",
+            "20",
+            "--window",
+            "600",
+        ]);
+        let over = transfer_arg(recipient, 11);
+        u.fails(
+            &["session", "execute", "--call", &over],
+            "SESSION_SPENDING_LIMIT_PER_CALL",
+        );
+        let p = u.ok(&["session", "policy", "get", "--token", "strk"]);
+        assert_eq!(
+            (p["max_per_call"].as_str(), p["window_seconds"].as_u64()),
+            (Some("10"), Some(600))
+        );
+        // Within every rule: the one call left is used.
+        let fine = transfer_arg(recipient, 10);
+        u.ok(&["session", "execute", "--call", &fine]);
+        u.fails(
+            &["session", "execute", "--call", &fine],
+            "SESSION_MAX_CALLS_EXCEEDED",
+        );
+    })
+    .await;
+    assert_eq!(
+        fx.remaining(&sesame_tests::session_key(0)).await,
+        0,
+        "an unknown key has nothing"
+    );
+
+    // Self-calls with an empty allowlist, then expiry.
+    let u = user.clone();
+    blocking(move || {
+        u.ok(&["session", "create", "--duration", "600"]);
+        u.ok(&["session", "register", "--max-calls", "10"]);
+        let selfcall = format!("{wallet:#x}:get_public_key");
+        u.fails(
+            &["session", "execute", "--call", &selfcall],
+            "SESSION_SELF_CALL_BLOCKED",
+        );
+    })
+    .await;
+    fx.dev.increase_time(601).await.unwrap();
+    let u = user.clone();
+    let call = transfer_arg(recipient, 1);
+    blocking(move || u.fails(&["session", "execute", "--call", &call], "SESSION_EXPIRED")).await;
+}
+
+#[tokio::test]
+async fn two_sessions_live_side_by_side_and_revoke_all_ends_both() {
+    if !keychain_available() {
+        return;
+    }
+    let fx = Fixture::start().await;
+    let user = std::sync::Arc::new(User::new(&fx));
+    let recipient = fx.recipient;
+    let u = user.clone();
+    let (first, second) = blocking(move || {
+        u.ok(&["wallet", "create"]);
+        let a = u.ok(&["session", "create"]);
+        u.ok(&["session", "register", "--max-calls", "3"]);
+        let b = u.ok(&["session", "create"]);
+        u.ok(&["session", "register", "--max-calls", "7"]);
+        let a_key = a["session_public_key"].as_str().unwrap().to_string();
+        let call = transfer_arg(recipient, 3);
+        u.ok(&["--session", &a_key, "session", "execute", "--call", &call]);
+        (a, b)
+    })
+    .await;
+    let u = user.clone();
+    let list = blocking(move || u.ok(&["session", "list"])).await;
+    let sessions = list["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2);
+    assert_eq!(
+        sessions[0]["session_public_key"],
+        first["session_public_key"]
+    );
+    assert_eq!(
+        (
+            sessions[0]["remaining_calls"].as_u64(),
+            sessions[1]["remaining_calls"].as_u64()
+        ),
+        (Some(2), Some(7))
+    );
+    assert!(sessions.iter().all(|s| s["state"] == "active"));
+
+    let u = user.clone();
+    let all = blocking(move || u.ok(&["session", "revoke-all"])).await;
+    assert!(all["tx"]["tx_hash"].is_string());
+    assert!(
+        all["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["state"] == "revoked"),
+        "{all}"
+    );
+    let wallet = felt(&sessions[0]["wallet"]);
+    for s in [&first, &second] {
+        assert!(!fx
+            .chain
+            .session_data(wallet, felt(&s["session_public_key"]))
+            .await
+            .unwrap()
+            .is_registered());
+    }
+    // Nothing live is left: a second revoke-all sends nothing.
+    let u = user.clone();
+    let again = blocking(move || u.ok(&["session", "revoke-all"])).await;
+    assert!(again["tx"].is_null());
+}
+
+#[tokio::test]
+async fn a_signed_outside_execution_from_the_cli_is_relayed_by_another_account() {
+    if !keychain_available() {
+        return;
+    }
+    let fx = Fixture::start().await;
+    let user = std::sync::Arc::new(User::new(&fx));
+    let recipient = fx.recipient;
+    let caller = fx.relayer.address();
+    let u = user.clone();
+    let signed = blocking(move || {
+        u.ok(&["wallet", "create"]);
+        u.ok(&["session", "create"]);
+        u.ok(&["session", "register"]);
+        let call = transfer_arg(recipient, 42);
+        u.ok(&[
+            "session",
+            "sign-outside",
+            "--call",
+            &call,
+            "--caller",
+            &format!("{caller:#x}"),
+        ])
+    })
+    .await;
+    assert_eq!(signed["signature"].as_array().unwrap().len(), 4);
+    let account = felt(&signed["account"]);
+    let calldata: Vec<Felt> = signed["calldata"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(felt)
+        .collect();
+    let before = fx.strk(recipient).await;
+    // Any third party can submit it: here the second funded account, named as the caller.
+    fx.relayer
+        .invoke(&[Call::new(
+            account,
+            "execute_from_outside_v2",
+            calldata.clone(),
+        )])
+        .await
+        .unwrap();
+    assert_eq!(fx.strk(recipient).await, before + 42);
+    // And only once.
+    let replay = fx
+        .relayer
+        .invoke(&[Call::new(account, "execute_from_outside_v2", calldata)])
+        .await;
+    assert!(replay
+        .unwrap_err()
+        .reason()
+        .unwrap()
+        .contains("duplicate nonce"));
+}
+
+#[tokio::test]
+async fn direct_mode_executes_with_the_session_and_the_account_pays() {
+    if !keychain_available() {
+        return;
+    }
+    let fx = Fixture::start().await;
+    let user = std::sync::Arc::new(User::new(&fx));
+    let u = user.clone();
+    let w = blocking(move || {
+        let w = u.ok(&["wallet", "create"]);
+        u.ok(&["session", "create"]);
+        u.ok(&["session", "register", "--max-calls", "4"]);
+        w
+    })
+    .await;
+    let wallet = felt(&w["address"]);
+    let before = fx.strk(wallet).await;
+    let call = transfer_arg(fx.recipient, 500);
+    let u = user.clone();
+    let e = blocking(move || u.ok(&["session", "execute", "--direct", "--call", &call])).await;
+    assert_eq!(
+        (e["mode"].as_str(), e["remaining_calls"].as_u64()),
+        (Some("direct"), Some(3))
+    );
+    assert!(
+        fx.strk(wallet).await < before - 500,
+        "the account paid a fee on top of the transfer"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_pin_an_unknown_session_and_a_down_rpc_are_clear_errors() {
+    if !keychain_available() {
+        return;
+    }
+    let fx = Fixture::start().await;
+    let user = std::sync::Arc::new(User::new(&fx));
+    let u = user.clone();
+    blocking(move || {
+        u.ok(&["wallet", "create"]);
+        let (ok, v) = u.run_with(&["session", "create"], &["9999"]);
+        assert!(!ok);
+        assert_eq!(v["error"]["code"], "WRONG_PIN_OR_DAMAGED_DATA");
+        assert!(!v.to_string().contains(PIN));
+        u.fails(
+            &["--session", "0x123", "session", "status"],
+            "SESSION_NOT_FOUND",
+        );
+        u.fails(&["session", "status"], "NO_SESSION");
+        let down = User {
+            rpc: "http://127.0.0.1:9/rpc".into(),
+            profile: u.profile.clone(),
+        };
+        down.fails(&["wallet", "list"], "RPC_UNAVAILABLE");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_account_without_session_support_is_refused_on_import() {
+    if !keychain_available() {
+        return;
+    }
+    // A chain whose accounts are OpenZeppelin's: no session keys.
+    let fx = Fixture::start_with(DevnetConfig {
+        account_class_sierra: None,
+        ..DevnetConfig::default()
+    })
+    .await;
+    let user = User::new(&fx);
+    let oz = fx.devnet.accounts()[2].clone();
+    let v = blocking(move || {
+        let key = format!("{:#x}", oz.private_key);
+        let (ok, v) = user.run_with(
+            &[
+                "wallet",
+                "import",
+                "--address",
+                &format!("{:#x}", oz.address),
+            ],
+            &[PIN, &key],
+        );
+        assert!(!ok);
+        assert_eq!(v["error"]["code"], "INVALID_WALLET_TYPE_FOR_SESSION", "{v}");
+        assert!(!v.to_string().contains(&key), "the key is never echoed");
+        v
+    })
+    .await;
+    assert!(v["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("session keys"));
+}
