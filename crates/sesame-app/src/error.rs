@@ -1,6 +1,6 @@
 //! One error type for every use case, with a stable `code` and a message a person understands.
 
-use sesame_chain::ChainError;
+use sesame_chain::{ChainError, PaymasterError};
 use sesame_core::felt::FeltError;
 use sesame_core::preflight::PreflightError;
 use sesame_vault::VaultError;
@@ -19,6 +19,8 @@ pub enum AppError {
     Vault(#[from] VaultError),
     #[error(transparent)]
     Chain(#[from] ChainError),
+    #[error(transparent)]
+    Paymaster(#[from] PaymasterError),
     #[error(transparent)]
     Preflight(#[from] PreflightError),
     #[error(transparent)]
@@ -49,7 +51,14 @@ impl AppError {
     pub fn code(&self) -> &str {
         match self {
             AppError::Vault(e) => e.code(),
-            AppError::Chain(e) => session_code_for_revert(e).unwrap_or(e.code()),
+            AppError::Chain(e) => e
+                .reason()
+                .and_then(session_code_for_reason)
+                .unwrap_or(e.code()),
+            AppError::Paymaster(e) => e
+                .reason()
+                .and_then(session_code_for_reason)
+                .unwrap_or(e.code()),
             AppError::Preflight(e) => e.code(),
             AppError::Input(_) => "INVALID_INPUT",
             AppError::InvalidWalletTypeForSession { .. } => "INVALID_WALLET_TYPE_FOR_SESSION",
@@ -74,8 +83,7 @@ impl AppError {
 }
 
 /// When the chain refused a session execution, name the rule as preflight would have.
-fn session_code_for_revert(e: &ChainError) -> Option<&'static str> {
-    let reason = e.reason()?;
+fn session_code_for_reason(reason: &str) -> Option<&'static str> {
     let table = [
         ("Session: expired", "SESSION_EXPIRED"),
         ("Session: not registered", "SESSION_NOT_REGISTERED"),

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use sesame_chain::devnet::DevnetClient;
+use sesame_chain::paymaster::{ApiKey, ExecutionParameters, PaymasterClient};
 use sesame_chain::{OwnerAccount, SessionAccount, SpendingPolicyState, TxOutcome};
 use sesame_core::calls::SpendingLimit;
 use sesame_core::felt::to_hex;
@@ -44,13 +45,33 @@ impl Default for RegisterParams {
 }
 
 /// Who submits a session execution and pays for it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum ExecMode {
     /// A funded account relays it: on devnet a predeployed account, elsewhere one of the
     /// user's own wallets on this device (`Some(address)`).
     Relayer(Option<Felt>),
+    /// A SNIP-29 paymaster at `url` builds the typed data (checked before signing), submits
+    /// it and pays (sponsored mode).
+    Paymaster {
+        url: String,
+        api_key: Option<String>,
+    },
     /// The session signs the account's own INVOKE; the account pays.
     Direct,
+}
+
+impl std::fmt::Debug for ExecMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExecMode::Relayer(r) => f.debug_tuple("Relayer").field(r).finish(),
+            // The API key is a credential: never printed.
+            ExecMode::Paymaster { url, .. } => f
+                .debug_struct("Paymaster")
+                .field("url", url)
+                .finish_non_exhaustive(),
+            ExecMode::Direct => f.write_str("Direct"),
+        }
+    }
 }
 
 fn local_mark(state: &str) -> LocalMark {
@@ -366,6 +387,29 @@ impl Sesame {
                     .await?;
                 let tx = relayer.relay(wallet.wallet_address, &outside, &sig).await?;
                 (tx, "relayer", to_hex(&relayer.address()))
+            }
+            ExecMode::Paymaster { url, api_key } => {
+                let client = PaymasterClient::new(&url, api_key.map(ApiKey::new))?;
+                let prepared = client
+                    .prepare_invoke(
+                        self.chain.chain_id(),
+                        wallet.wallet_address,
+                        &calls,
+                        &ExecutionParameters::sponsored(),
+                    )
+                    .await?;
+                let key = self.session_key(unlocked, meta.session_public_key).await?;
+                let sig = SessionSignature::sign(&key, &prepared.message_hash(), chain.valid_until)
+                    .map_err(|e| AppError::Internal(e.to_string()))?
+                    .to_felts();
+                let sent = client.execute_prepared(&prepared, &sig).await?;
+                self.chain.wait_for_receipt(sent.transaction_hash).await?;
+                let outcome = TxOutcome {
+                    tx_hash: to_hex(&sent.transaction_hash),
+                    fee: String::new(),
+                    fee_unit: String::new(),
+                };
+                (outcome, "paymaster", url)
             }
             ExecMode::Direct => {
                 let key = self.session_key(unlocked, meta.session_public_key).await?;

@@ -115,6 +115,9 @@ pub enum SessionCmd {
         /// `default` (devnet's predeployed relayer) or the address of one of your wallets.
         #[arg(long)]
         relayer: Option<String>,
+        /// A SNIP-29 paymaster URL (sponsored); its API key comes from SESAME_PAYMASTER_API_KEY.
+        #[arg(long)]
+        paymaster: Option<String>,
         /// The session signs the account's own transaction; the account pays.
         #[arg(long)]
         direct: bool,

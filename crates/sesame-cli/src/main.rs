@@ -177,6 +177,7 @@ async fn session(ctx: &mut Ctx, app: &Sesame, cmd: SessionCmd) -> Result<Value, 
         SessionCmd::Execute {
             call,
             relayer,
+            paymaster,
             direct,
         } => {
             let calls = call
@@ -184,11 +185,18 @@ async fn session(ctx: &mut Ctx, app: &Sesame, cmd: SessionCmd) -> Result<Value, 
                 .map(|c| parse_call(c))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(bad)?;
-            let mode = match (direct, relayer.as_deref()) {
-                (true, None) => ExecMode::Direct,
-                (true, Some(_)) => return Err(bad("choose one of --relayer and --direct")),
-                (false, None | Some("default")) => ExecMode::Relayer(None),
-                (false, Some(addr)) => ExecMode::Relayer(Some(parse_address(addr)?)),
+            let mode = match (direct, relayer.as_deref(), paymaster) {
+                (true, None, None) => ExecMode::Direct,
+                (false, None, Some(url)) => ExecMode::Paymaster {
+                    url,
+                    // A credential: from the environment, never from argv.
+                    api_key: std::env::var("SESAME_PAYMASTER_API_KEY")
+                        .ok()
+                        .filter(|k| !k.is_empty()),
+                },
+                (false, None | Some("default"), None) => ExecMode::Relayer(None),
+                (false, Some(addr), None) => ExecMode::Relayer(Some(parse_address(addr)?)),
+                _ => return Err(bad("choose one of --relayer, --paymaster and --direct")),
             };
             let u = ctx.unlock(app).await?;
             to_json(

@@ -29,6 +29,8 @@ fn keychain_available() -> bool {
 struct User {
     rpc: String,
     profile: String,
+    /// Extra environment for the child process only (e.g. a paymaster API key).
+    env: Vec<(String, String)>,
 }
 
 static N: AtomicU32 = AtomicU32::new(0);
@@ -60,6 +62,7 @@ impl User {
                 "--pin-stdin",
             ])
             .args(args)
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -529,4 +532,59 @@ async fn an_account_without_session_support_is_refused_on_import() {
         .as_str()
         .unwrap()
         .contains("session keys"));
+}
+
+#[tokio::test]
+async fn the_paymaster_path_sends_gasless_and_a_wrong_api_key_is_refused() {
+    if !keychain_available() {
+        return;
+    }
+    use sesame_tests::paymaster_server::{PaymasterServer, PaymasterServerConfig, TEST_API_KEY};
+    let fx = Fixture::start().await;
+    let server = PaymasterServer::start(&fx.relayer, PaymasterServerConfig::default())
+        .await
+        .unwrap();
+    let url = server.url().to_string();
+    let user = std::sync::Arc::new(User::new(&fx));
+    let u = user.clone();
+    let w = blocking(move || {
+        let w = u.ok(&["wallet", "create"]);
+        u.ok(&["session", "create"]);
+        u.ok(&["session", "register", "--max-calls", "5"]);
+        w
+    })
+    .await;
+    let wallet = felt(&w["address"]);
+    let before = fx.strk(wallet).await;
+    let before_recipient = fx.strk(fx.recipient).await;
+    let call = transfer_arg(fx.recipient, 321);
+
+    let with_key = |key: &str| User {
+        rpc: user.rpc.clone(),
+        profile: user.profile.clone(),
+        env: vec![("SESAME_PAYMASTER_API_KEY".to_string(), key.to_string())],
+    };
+    let (u, c, p) = (with_key("not-the-key"), call.clone(), url.clone());
+    blocking(move || {
+        u.fails(
+            &["session", "execute", "--paymaster", &p, "--call", &c],
+            "PAYMASTER_INVALID_API_KEY",
+        )
+    })
+    .await;
+    assert_eq!(fx.strk(fx.recipient).await, before_recipient);
+
+    let (u, c, p) = (with_key(TEST_API_KEY), call.clone(), url.clone());
+    let e = blocking(move || u.ok(&["session", "execute", "--paymaster", &p, "--call", &c])).await;
+    assert_eq!(
+        (e["mode"].as_str(), e["remaining_calls"].as_u64()),
+        (Some("paymaster"), Some(4))
+    );
+    assert_eq!(fx.strk(fx.recipient).await, before_recipient + 321);
+    assert_eq!(
+        fx.strk(wallet).await,
+        before - 321,
+        "the paymaster paid the fee"
+    );
+    assert_eq!(server.executions(), 1);
 }
