@@ -45,6 +45,7 @@ impl User {
         User {
             rpc: fx.devnet.rpc_url(),
             profile,
+            env: Vec::new(),
         }
     }
 
@@ -492,6 +493,7 @@ async fn a_wrong_pin_an_unknown_session_and_a_down_rpc_are_clear_errors() {
         let down = User {
             rpc: "http://127.0.0.1:9/rpc".into(),
             profile: u.profile.clone(),
+            env: Vec::new(),
         };
         down.fails(&["wallet", "list"], "RPC_UNAVAILABLE");
     })
