@@ -13,7 +13,7 @@ use sesame_core::outside::{Call, OutsideExecution, SessionSignature, ANY_CALLER}
 use sesame_core::preflight::{self, PolicyView as PreflightPolicy, PreflightInput};
 use sesame_core::selector::is_spending_selector;
 use sesame_core::session::{
-    derive_state, LocalMark, OnChainSession, DEFAULT_DURATION_SECS, DEFAULT_MAX_CALLS,
+    derive_state, LocalMark, OnChainSession, SessionState, DEFAULT_DURATION_SECS, DEFAULT_MAX_CALLS,
 };
 use sesame_core::Felt;
 use sesame_vault::SessionMeta;
@@ -123,23 +123,30 @@ impl Sesame {
 
     fn status_of(&self, meta: &SessionMeta, chain: &OnChainSession, now: u64) -> SessionStatus {
         let state = derive_state(Some(local_mark(&meta.state)), Some(chain), now);
+        // Until it is registered, the expiry is the one chosen at creation.
+        let valid_until = if chain.is_registered() {
+            chain.valid_until
+        } else {
+            meta.valid_until
+        };
+        let counting = matches!(state, SessionState::Active | SessionState::Created);
         SessionStatus {
             session_public_key: to_hex(&meta.session_public_key),
             wallet: to_hex(&meta.wallet_address),
             state,
             is_active: chain.is_active,
-            valid_until: if chain.is_registered() {
-                chain.valid_until
-            } else {
-                meta.valid_until
-            },
+            valid_until,
             remaining_calls: chain.remaining_calls,
             allowed_entrypoints: chain
                 .allowed_entrypoints
                 .as_ref()
                 .map(|list| list.iter().map(EntrypointView::of).collect()),
             chain_time: now,
-            seconds_left: chain.valid_until.saturating_sub(now),
+            seconds_left: if counting {
+                valid_until.saturating_sub(now)
+            } else {
+                0
+            },
             data_shape: chain.shape,
             created_at: meta.created_at,
         }

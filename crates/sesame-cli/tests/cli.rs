@@ -31,6 +31,8 @@ struct User {
     profile: String,
     /// Extra environment for the child process only (e.g. a paymaster API key).
     env: Vec<(String, String)>,
+    /// Everything the CLI printed, stdout and stderr, to search for leaked secrets.
+    transcript: std::sync::Mutex<String>,
 }
 
 static N: AtomicU32 = AtomicU32::new(0);
@@ -46,6 +48,7 @@ impl User {
             rpc: fx.devnet.rpc_url(),
             profile,
             env: Vec::new(),
+            transcript: Default::default(),
         }
     }
 
@@ -76,6 +79,11 @@ impl User {
         drop(stdin);
         let out = child.wait_with_output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout);
+        {
+            let mut t = self.transcript.lock().unwrap();
+            t.push_str(&text);
+            t.push_str(&String::from_utf8_lossy(&out.stderr));
+        }
         let value: Value = serde_json::from_str(text.trim()).unwrap_or_else(|e| {
             panic!(
                 "not one JSON object ({e}): {text} / {}",
@@ -494,6 +502,7 @@ async fn a_wrong_pin_an_unknown_session_and_a_down_rpc_are_clear_errors() {
             rpc: "http://127.0.0.1:9/rpc".into(),
             profile: u.profile.clone(),
             env: Vec::new(),
+            transcript: Default::default(),
         };
         down.fails(&["wallet", "list"], "RPC_UNAVAILABLE");
     })
@@ -565,6 +574,7 @@ async fn the_paymaster_path_sends_gasless_and_a_wrong_api_key_is_refused() {
         rpc: user.rpc.clone(),
         profile: user.profile.clone(),
         env: vec![("SESAME_PAYMASTER_API_KEY".to_string(), key.to_string())],
+        transcript: Default::default(),
     };
     let (u, c, p) = (with_key("not-the-key"), call.clone(), url.clone());
     blocking(move || {
