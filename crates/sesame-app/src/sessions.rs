@@ -116,6 +116,19 @@ impl Sesame {
         blocking(move || Ok(Arc::new(u.session_key(&session)?))).await
     }
 
+    /// The wallet's account, signing with its owner key from the vault.
+    async fn owner_account(
+        &self,
+        unlocked: &Unlocked,
+        wallet: Felt,
+    ) -> Result<OwnerAccount, AppError> {
+        Ok(OwnerAccount::new(
+            &self.chain,
+            wallet,
+            self.owner_key(unlocked, wallet).await?,
+        ))
+    }
+
     async fn set_state(&self, session: Felt, state: &'static str) -> Result<(), AppError> {
         let vault = self.vault.clone();
         blocking(move || Ok(vault.set_session_state(&session, state).map(|_| ())?)).await
@@ -202,11 +215,7 @@ impl Sesame {
                 "max calls must be at least 1".into(),
             ));
         }
-        let owner = OwnerAccount::new(
-            &self.chain,
-            wallet.wallet_address,
-            self.owner_key(unlocked, wallet.wallet_address).await?,
-        );
+        let owner = self.owner_account(unlocked, wallet.wallet_address).await?;
         let tx = owner
             .register_session(
                 meta.session_public_key,
@@ -348,8 +357,7 @@ impl Sesame {
     ) -> Result<OwnerAccount, AppError> {
         match relayer {
             Some(address) => {
-                let key = self.owner_key(unlocked, address).await?;
-                Ok(OwnerAccount::new(&self.chain, address, key))
+                self.owner_account(unlocked, address).await
             }
             None if self.network.is_devnet() => {
                 let accounts = DevnetClient::new(&self.network.rpc_url).predeployed_accounts().await?;
@@ -497,11 +505,7 @@ impl Sesame {
     ) -> Result<(TxOutcome, SessionStatus), AppError> {
         let wallet = self.pick_wallet(wallet).await?;
         let meta = self.pick_session(wallet.wallet_address, session).await?;
-        let owner = OwnerAccount::new(
-            &self.chain,
-            wallet.wallet_address,
-            self.owner_key(unlocked, wallet.wallet_address).await?,
-        );
+        let owner = self.owner_account(unlocked, wallet.wallet_address).await?;
         let tx = owner.revoke_session(meta.session_public_key).await?;
         self.set_state(meta.session_public_key, "revoked").await?;
         Ok((
@@ -534,11 +538,7 @@ impl Sesame {
         let tx = if live.is_empty() {
             None
         } else {
-            let owner = OwnerAccount::new(
-                &self.chain,
-                wallet.wallet_address,
-                self.owner_key(unlocked, wallet.wallet_address).await?,
-            );
+            let owner = self.owner_account(unlocked, wallet.wallet_address).await?;
             let calls: Vec<Call> = live
                 .iter()
                 .map(|k| sesame_core::calls::revoke_session(wallet.wallet_address, *k))
@@ -588,11 +588,7 @@ impl Sesame {
         }
         let wallet = self.pick_wallet(wallet).await?;
         let meta = self.pick_session(wallet.wallet_address, session).await?;
-        let owner = OwnerAccount::new(
-            &self.chain,
-            wallet.wallet_address,
-            self.owner_key(unlocked, wallet.wallet_address).await?,
-        );
+        let owner = self.owner_account(unlocked, wallet.wallet_address).await?;
         let tx = owner
             .set_spending_policy(meta.session_public_key, token, &limit)
             .await?;
@@ -633,11 +629,7 @@ impl Sesame {
     ) -> Result<TxOutcome, AppError> {
         let wallet = self.pick_wallet(wallet).await?;
         let meta = self.pick_session(wallet.wallet_address, session).await?;
-        let owner = OwnerAccount::new(
-            &self.chain,
-            wallet.wallet_address,
-            self.owner_key(unlocked, wallet.wallet_address).await?,
-        );
+        let owner = self.owner_account(unlocked, wallet.wallet_address).await?;
         Ok(owner
             .remove_spending_policy(meta.session_public_key, token)
             .await?)

@@ -116,7 +116,8 @@ impl Sesame {
         self.wallet_show(Some(address)).await
     }
 
-    /// Imports a Chipi `WalletData` JSON encrypted under `encrypt_key`.
+    /// Imports a Chipi `WalletData` JSON encrypted under `encrypt_key`. The decrypted key must
+    /// match both the JSON's `publicKey` and the account's on-chain owner key.
     pub async fn wallet_import_chipi(
         &self,
         unlocked: &Unlocked,
@@ -124,14 +125,15 @@ impl Sesame {
         wallet_json: String,
         encrypt_key: Pin,
     ) -> Result<WalletView, AppError> {
-        self.require_session_support(address).await?;
-        let u = unlocked.0.clone();
-        let network = self.network.name.clone();
-        blocking(move || {
-            Ok(u.import_chipi_wallet(&wallet_json, &encrypt_key, address, &network)?)
+        let key = blocking(move || {
+            let data = sesame_vault::ChipiWalletData::from_json(&wallet_json)
+                .map_err(sesame_vault::VaultError::from)?;
+            Ok(data
+                .decrypt(&encrypt_key)
+                .map_err(sesame_vault::VaultError::from)?)
         })
         .await?;
-        self.wallet_show(Some(address)).await
+        self.wallet_import_key(unlocked, address, key).await
     }
 
     /// `supportsSession`: the account answers `get_session_data`.

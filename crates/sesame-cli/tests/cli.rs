@@ -600,3 +600,65 @@ async fn the_paymaster_path_sends_gasless_and_a_wrong_api_key_is_refused() {
     );
     assert_eq!(server.executions(), 1);
 }
+
+#[tokio::test]
+async fn a_chipi_wallet_imports_with_its_encrypt_key_and_a_wrong_key_is_refused() {
+    if !keychain_available() {
+        return;
+    }
+    use sesame_chain::class::{counterfactual_address, deploy_account};
+    let fx = Fixture::start().await;
+    // A Chipi WalletData from the shared vectors (crypto-es 2.1), and its account on devnet.
+    let path = format!(
+        "{}/../../../shared/vectors/chipi_cryptojs_envelopes.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let vectors: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let case = &vectors["cases"][1];
+    let key = std::sync::Arc::new(
+        sesame_core::keys::PrivateKey::from_hex(case["plaintext_private_key"].as_str().unwrap())
+            .unwrap(),
+    );
+    let class = fx.devnet.account_class_hash();
+    let address = counterfactual_address(class, key.public_key(), key.public_key());
+    fx.dev.mint_strk(address, 10u128.pow(20)).await.unwrap();
+    deploy_account(&fx.chain, class, key.clone(), key.public_key())
+        .await
+        .unwrap();
+    let file = std::env::temp_dir().join(format!("chipi-wallet-{}.json", std::process::id()));
+    let wallet_data = serde_json::json!({
+        "publicKey": case["public_key"],
+        "encryptedPrivateKey": case["encrypted_private_key"],
+    });
+    std::fs::write(&file, wallet_data.to_string()).unwrap();
+    let encrypt_key = case["encrypt_key"].as_str().unwrap().to_string();
+
+    let user = User::new(&fx);
+    let v = blocking(move || {
+        let args = [
+            "wallet",
+            "import",
+            "--address",
+            &format!("{address:#x}"),
+            "--chipi",
+            file.to_str().unwrap(),
+        ];
+        let (ok, wrong) = user.run_with(&args, &[PIN, "not-the-encrypt-key"]);
+        assert!(!ok);
+        assert_eq!(
+            wrong["error"]["code"], "SESSION_DECRYPTION_FAILED",
+            "{wrong}"
+        );
+        let (ok, v) = user.run_with(&args, &[PIN, &encrypt_key]);
+        assert!(ok, "{v}");
+        let _ = std::fs::remove_file(&file);
+        v
+    })
+    .await;
+    assert_eq!(felt(&v["address"]), address);
+    assert_eq!(felt(&v["public_key"]), key.public_key());
+    assert_eq!(
+        (v["deployed"].as_bool(), v["supports_sessions"].as_bool()),
+        (Some(true), Some(true))
+    );
+}
