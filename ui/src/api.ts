@@ -1,0 +1,335 @@
+// The only module that talks to the Rust shell. Every command goes through `call`, which
+// normalises any rejection into an ApiError {code, message}. Arguments are snake_case
+// exactly as the shell's commands declare them; felts are 0x-hex strings and token amounts
+// are decimal strings of the smallest unit.
+
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+
+// ---------- Types (the JSON the shell returns) ----------
+
+export type NetworkKind = "devnet" | "sepolia" | "mainnet" | "custom";
+
+export interface NetworkInfo {
+  kind: NetworkKind;
+  name: string;
+  rpc_url: string;
+}
+
+export interface PinAttempts {
+  failures: number;
+  attempts_left: number;
+  retry_after_secs: number;
+  locked_out: boolean;
+}
+
+export interface AppState {
+  network: NetworkInfo;
+  chain_id: string | null;
+  initialized: boolean;
+  unlocked: boolean;
+  attempts: PinAttempts;
+  auto_lock_secs: number;
+  passkey_enrolled: boolean;
+}
+
+export interface TokenInfo {
+  symbol: string;
+  address: string;
+  decimals: number;
+}
+
+export interface WalletView {
+  address: string;
+  public_key: string;
+  network: string;
+  deployed: boolean;
+  supports_sessions: boolean;
+  strk_balance: string;
+  eth_balance: string;
+  next_step?: string;
+}
+
+export type SessionState = "none" | "created" | "active" | "expired" | "revoked";
+
+export interface EntrypointView {
+  selector: string;
+  name?: string;
+}
+
+export interface SessionStatus {
+  session_public_key: string;
+  wallet: string;
+  state: SessionState;
+  is_active: boolean;
+  valid_until: number;
+  remaining_calls: number;
+  /** Empty: every non-admin entrypoint. Absent: the account does not report it. */
+  allowed_entrypoints?: EntrypointView[];
+  chain_time: number;
+  seconds_left: number;
+  data_shape: string;
+  created_at: number;
+}
+
+export interface TxReceipt {
+  tx_hash: string;
+  fee: string;
+  fee_unit: string;
+  explorer_url?: string;
+}
+
+export interface SessionTx {
+  tx: TxReceipt;
+  status: SessionStatus;
+}
+
+export interface RevokeAllResult {
+  tx: TxReceipt | null;
+  sessions: SessionStatus[];
+}
+
+export interface PolicyView {
+  token: string;
+  max_per_call: string;
+  max_per_window: string;
+  /** 0 means no policy. */
+  window_seconds: number;
+  spent_in_window: string;
+  window_start: number;
+}
+
+export interface PolicyResult {
+  tx: TxReceipt;
+  policy: PolicyView;
+}
+
+export interface ErrorReply {
+  code: string;
+  message: string;
+}
+
+export interface SendRequest {
+  wallet: string;
+  session: string;
+  token: string;
+  recipient: string;
+  /** Decimal string in the token's smallest unit. */
+  amount: string;
+}
+
+export interface SendPreview {
+  ok: boolean;
+  error: ErrorReply | null;
+  balance_before: string;
+  balance_after: string;
+  fee_payer: string;
+  remaining_calls_after: number;
+}
+
+export interface ExecOutcome {
+  tx_hash: string;
+  mode: string;
+  paid_by: string;
+  fee: string;
+  fee_unit: string;
+  explorer_url?: string;
+  remaining_calls: number;
+}
+
+export type ActivityKind = "create" | "register" | "send" | "revoke" | "policy";
+
+export interface ActivityEntry {
+  at: number;
+  session: string;
+  kind: ActivityKind;
+  summary: string;
+  tx_hash?: string;
+  explorer_url?: string;
+}
+
+export interface SessionExpiring {
+  session: string;
+  seconds_left: number;
+}
+
+// ---------- Errors ----------
+
+/** Every failed command, whatever the shell or the IPC layer rejected with. */
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+
+  /** Turns any rejection value into an ApiError. */
+  static from(raw: unknown, command?: string): ApiError {
+    if (raw instanceof ApiError) return raw;
+    if (isErrorReply(raw)) return new ApiError(raw.code, raw.message || raw.code, command);
+    if (typeof raw === "string") {
+      // The IPC layer rejects with a plain string when a command is missing or args are wrong.
+      return new ApiError("IPC_ERROR", raw || "the app did not answer", command);
+    }
+    if (raw instanceof Error) return new ApiError("IPC_ERROR", raw.message || String(raw), command);
+    let text: string;
+    try {
+      text = JSON.stringify(raw) ?? String(raw);
+    } catch {
+      text = String(raw);
+    }
+    return new ApiError("UNKNOWN_ERROR", `unexpected error: ${text}`, command);
+  }
+}
+
+function isErrorReply(v: unknown): v is ErrorReply {
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    typeof (v as { code?: unknown }).code === "string" &&
+    typeof (v as { message?: unknown }).message === "string"
+  );
+}
+
+/** Codes that mean the vault is (now) locked: the UI goes back to the unlock screen. */
+export const LOCKED_CODES: ReadonlySet<string> = new Set(["VAULT_LOCKED", "LOCKED"]);
+
+// ---------- Transport ----------
+
+/** How commands and events reach the backend. Production: Tauri's IPC. */
+export interface Transport {
+  invoke(command: string, args?: Record<string, unknown>): Promise<unknown>;
+  listen(event: string, handler: (payload: unknown) => void): Promise<() => void>;
+}
+
+const tauriTransport: Transport = {
+  invoke: (command, args) => invoke(command, args),
+  listen: (event, handler) => listen(event, (e) => handler(e.payload)),
+};
+
+let transport: Transport = tauriTransport;
+
+/** Replaces the transport (the dev-only fake backend does this before the app starts). */
+export function setTransport(t: Transport): void {
+  transport = t;
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return (await transport.invoke(command, args)) as T;
+  } catch (raw) {
+    throw ApiError.from(raw, command);
+  }
+}
+
+// ---------- Commands ----------
+
+export const appState = () => call<AppState>("app_state");
+
+/** `name`: devnet, sepolia, mainnet, or an http(s) URL (custom); `rpc` overrides the node URL. */
+export const setNetwork = (name: string, rpc: string | null) =>
+  call<AppState>("set_network", { name, rpc });
+
+export const vaultCreate = (pin: string) => call<AppState>("vault_create", { pin });
+export const vaultUnlock = (pin: string) => call<AppState>("vault_unlock", { pin });
+export const vaultUnlockPasskey = () => call<AppState>("vault_unlock_passkey");
+export const passkeyEnroll = () => call<AppState>("passkey_enroll");
+export const vaultLock = () => call<AppState>("vault_lock");
+/** Resets the idle auto-lock timer. */
+export const touch = () => call<null>("touch");
+
+export const tokens = () => call<TokenInfo[]>("tokens");
+
+export const walletCreate = () => call<WalletView>("wallet_create");
+export const walletImport = (address: string, privateKey: string) =>
+  call<WalletView>("wallet_import", { address, private_key: privateKey });
+export const wallets = () => call<WalletView[]>("wallets");
+/** `wallet` null: the newest wallet on the current network. */
+export const walletShow = (wallet: string | null) => call<WalletView>("wallet_show", { wallet });
+
+export const sessionCreate = (wallet: string, durationSecs: number) =>
+  call<SessionStatus>("session_create", { wallet, duration_secs: durationSecs });
+
+export interface RegisterRequest {
+  wallet: string;
+  session: string;
+  maxCalls: number;
+  /** Entrypoint names or 0x selectors; empty allows every non-admin entrypoint. */
+  allow: string[];
+  /** Null keeps the expiry chosen at creation. */
+  validUntil: number | null;
+}
+
+export const sessionRegister = (r: RegisterRequest) =>
+  call<SessionTx>("session_register", {
+    wallet: r.wallet,
+    session: r.session,
+    max_calls: r.maxCalls,
+    allow: r.allow,
+    valid_until: r.validUntil,
+  });
+
+export const sessionList = (wallet: string) => call<SessionStatus[]>("session_list", { wallet });
+export const sessionRevoke = (wallet: string, session: string) =>
+  call<SessionTx>("session_revoke", { wallet, session });
+export const sessionRevokeAll = (wallet: string) =>
+  call<RevokeAllResult>("session_revoke_all", { wallet });
+
+export interface PolicyRequest {
+  wallet: string;
+  session: string;
+  token: string;
+  /** Decimal strings in the token's smallest unit. */
+  maxPerCall: string;
+  maxPerWindow: string;
+  windowSeconds: number;
+}
+
+export const policySet = (p: PolicyRequest) =>
+  call<PolicyResult>("policy_set", {
+    wallet: p.wallet,
+    session: p.session,
+    token: p.token,
+    max_per_call: p.maxPerCall,
+    max_per_window: p.maxPerWindow,
+    window_seconds: p.windowSeconds,
+  });
+
+export const policyGet = (wallet: string, session: string, token: string) =>
+  call<PolicyView>("policy_get", { wallet, session, token });
+
+const sendArgs = (r: SendRequest): Record<string, unknown> => ({
+  wallet: r.wallet,
+  session: r.session,
+  token: r.token,
+  recipient: r.recipient,
+  amount: r.amount,
+});
+
+export const sendPreview = (r: SendRequest) => call<SendPreview>("send_preview", sendArgs(r));
+export const send = (r: SendRequest) => call<ExecOutcome>("send", sendArgs(r));
+
+export const activity = (wallet: string) => call<ActivityEntry[]>("activity", { wallet });
+
+// ---------- Events ----------
+
+export const EVENT_LOCKED = "sesame://locked";
+export const EVENT_SESSION_EXPIRING = "sesame://session-expiring";
+
+/** The vault locked itself (idle timer or another window): show the unlock screen. */
+export function onLocked(handler: () => void): Promise<() => void> {
+  return transport.listen(EVENT_LOCKED, () => handler());
+}
+
+/** A session expires soon (or has expired, seconds_left 0). */
+export function onSessionExpiring(handler: (e: SessionExpiring) => void): Promise<() => void> {
+  return transport.listen(EVENT_SESSION_EXPIRING, (payload) => {
+    const p = payload as Partial<SessionExpiring> | null;
+    if (p && typeof p.session === "string") {
+      handler({ session: p.session, seconds_left: Number(p.seconds_left ?? 0) });
+    }
+  });
+}

@@ -1,0 +1,124 @@
+// The network selector: the embedded local devnet (default), Sepolia, Mainnet or any RPC URL.
+
+import * as api from "../api";
+import { h, setBusy, show } from "../dom";
+import { fail } from "../nav";
+import { store } from "../state";
+
+export function networkLabel(n: api.NetworkInfo): string {
+  switch (n.kind) {
+    case "devnet":
+      return "Local devnet";
+    case "sepolia":
+      return "Sepolia";
+    case "mainnet":
+      return "Mainnet";
+    default:
+      return n.name || n.rpc_url;
+  }
+}
+
+/** Whether transactions on this network have a public explorer. */
+export function isPublicNetwork(n: api.NetworkInfo): boolean {
+  return n.kind === "sepolia" || n.kind === "mainnet";
+}
+
+export function networkSelector(onChanged: () => void): HTMLElement {
+  const select = h(
+    "select",
+    { testid: "network-select", attrs: { "aria-label": "Network" } },
+    h("option", { attrs: { value: "devnet" } }, "Local devnet"),
+    h("option", { attrs: { value: "sepolia" } }, "Sepolia"),
+    h("option", { attrs: { value: "mainnet" } }, "Mainnet"),
+    h("option", { attrs: { value: "custom" } }, "Custom RPC…"),
+  );
+  const rpc = h("input", {
+    testid: "network-rpc",
+    attrs: { type: "url", placeholder: "https://…", autocomplete: "off", spellcheck: "false", "aria-label": "RPC URL" },
+  });
+  const apply = h("button", { class: "btn btn-primary btn-small", testid: "network-apply", attrs: { type: "submit" } }, "Connect");
+  const cancel = h("button", { class: "btn btn-ghost btn-small", testid: "network-cancel", attrs: { type: "button" } }, "Cancel");
+  const hint = h("div", { class: "field-hint" });
+  const title = h("label", { class: "popover-title", attrs: { for: "network-rpc-url" } });
+  rpc.id = "network-rpc-url";
+  const rpcForm = h(
+    "form",
+    { class: "network-rpc", testid: "network-form", attrs: { novalidate: true } },
+    title,
+    rpc,
+    hint,
+    h("div", { class: "actions" }, cancel, apply),
+  );
+  show(rpcForm, false);
+
+  const current = () => store.app?.network;
+  const syncFromState = () => {
+    const n = current();
+    select.value = n?.kind ?? "devnet";
+    select.title = n ? `${networkLabel(n)} — ${n.rpc_url}` : "";
+    select.classList.toggle("network-mainnet", n?.kind === "mainnet");
+  };
+  syncFromState();
+
+  const switchTo = async (name: string, url: string | null) => {
+    select.disabled = true;
+    setBusy(apply, "Connecting…");
+    try {
+      store.app = await api.setNetwork(name, url);
+      show(rpcForm, false);
+      rpc.value = "";
+      syncFromState();
+      onChanged();
+    } catch (err) {
+      // Keep the choice (and the URL form, when open) so the person can fix the URL.
+      if (rpcForm.hidden) syncFromState();
+      fail(err, "Could not switch the network");
+    } finally {
+      select.disabled = false;
+      setBusy(apply, null);
+    }
+  };
+
+  select.addEventListener("change", () => {
+    const kind = select.value;
+    if (kind === "devnet") {
+      show(rpcForm, false);
+      void switchTo("devnet", null);
+      return;
+    }
+    rpc.value = current()?.kind === kind ? current()?.rpc_url ?? "" : "";
+    title.textContent =
+      kind === "custom" ? "Custom network: RPC URL" : `${kind === "sepolia" ? "Sepolia" : "Mainnet"} node URL`;
+    hint.textContent =
+      kind === "custom"
+        ? "A Starknet JSON-RPC 0.10 endpoint."
+        : `Optional when SESAME_${kind.toUpperCase()}_RPC is set.${kind === "mainnet" ? " Mainnet moves real funds." : ""}`;
+    rpc.required = kind === "custom";
+    show(rpcForm, true);
+    rpc.focus();
+  });
+  cancel.addEventListener("click", () => {
+    show(rpcForm, false);
+    syncFromState();
+  });
+  rpcForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const kind = select.value;
+    const url = rpc.value.trim();
+    if (url !== "" && !/^https?:\/\/\S+$/i.test(url)) {
+      hint.textContent = "Give an http:// or https:// URL.";
+      return;
+    }
+    if (kind === "custom") {
+      if (url === "") {
+        hint.textContent = "A custom network needs its RPC URL.";
+        return;
+      }
+      void switchTo(url, null);
+    } else {
+      void switchTo(kind, url === "" ? null : url);
+    }
+  });
+
+  return h("div", { class: "network" }, select, rpcForm);
+}

@@ -1,0 +1,141 @@
+// The wallet card: address with copy, balances in token units, deployment state, the
+// wallet picker, and the Refresh button with the time of the last status read.
+
+import { h, replace, setBusy } from "../dom";
+import { displayAmount, shortHex } from "../format";
+import { reportError } from "../notices";
+import { store, subscribe, tokenBySymbol } from "../state";
+
+export interface WalletCardActions {
+  refresh(): void;
+  selectWallet(address: string): void;
+  addWallet(): void;
+}
+
+export interface WalletCard {
+  root: HTMLElement;
+  tick(): void;
+}
+
+export function walletCard(actions: WalletCardActions): WalletCard {
+  const address = h("code", { class: "address", testid: "wallet-address" });
+  const copy = h("button", { class: "btn btn-secondary btn-small", testid: "copy-address", attrs: { type: "button" } }, "Copy");
+  const badges = h("div", { class: "badges" });
+  const strk = h("span", { class: "amount", testid: "balance-strk" });
+  const eth = h("span", { class: "amount", testid: "balance-eth" });
+  const notes = h("div", { class: "stack-tight" });
+  const refresh = h("button", { class: "btn btn-secondary btn-small", testid: "refresh", attrs: { type: "button" } }, "Refresh");
+  const updated = h("span", { class: "muted small", testid: "last-refresh" });
+  const picker = h("select", { testid: "wallet-select", attrs: { "aria-label": "Wallet", hidden: true } });
+  const add = h("button", { class: "btn btn-ghost btn-small", testid: "wallet-add", attrs: { type: "button" } }, "Add wallet");
+
+  copy.addEventListener("click", async () => {
+    const w = store.wallet;
+    if (!w) return;
+    try {
+      await navigator.clipboard.writeText(w.address);
+      copy.textContent = "Copied ✓";
+      window.setTimeout(() => (copy.textContent = "Copy"), 1500);
+    } catch (err) {
+      reportError(err instanceof Error ? err : new Error(String(err)), "Could not copy the address");
+    }
+  });
+  refresh.addEventListener("click", () => actions.refresh());
+  picker.addEventListener("change", () => actions.selectWallet(picker.value));
+  add.addEventListener("click", () => actions.addWallet());
+
+  const render = () => {
+    const w = store.wallet;
+    const strkToken = tokenBySymbol("STRK");
+    const ethToken = tokenBySymbol("ETH");
+    copy.disabled = !w;
+    if (!w) {
+      address.textContent = "—";
+      strk.textContent = "—";
+      eth.textContent = "—";
+      replace(badges);
+      replace(notes);
+      return;
+    }
+    address.textContent = w.address;
+    address.title = w.address;
+    strk.textContent = displayAmount(w.strk_balance, strkToken?.decimals ?? 18);
+    strk.dataset["raw"] = w.strk_balance;
+    eth.textContent = displayAmount(w.eth_balance, ethToken?.decimals ?? 18);
+    eth.dataset["raw"] = w.eth_balance;
+    replace(
+      badges,
+      h(
+        "span",
+        { class: w.deployed ? "badge badge-ok" : "badge badge-warn", testid: "wallet-deployed" },
+        w.deployed ? "deployed" : "not deployed",
+      ),
+      w.supports_sessions ? h("span", { class: "badge badge-neutral" }, "session keys") : null,
+    );
+    replace(
+      notes,
+      w.next_step ? h("div", { class: "inline-warning", testid: "wallet-next-step" }, w.next_step) : null,
+      w.deployed && !w.supports_sessions
+        ? h(
+            "div",
+            { class: "inline-warning", testid: "wallet-no-sessions" },
+            "This account does not support session keys, so it cannot create sessions.",
+          )
+        : null,
+    );
+    const many = store.wallets.length > 1;
+    picker.hidden = !many;
+    if (many) {
+      replace(
+        picker,
+        store.wallets.map((x) =>
+          h("option", { attrs: { value: x.address, selected: x.address === w.address } }, shortHex(x.address, 8, 6)),
+        ),
+      );
+    }
+  };
+
+  const renderBusy = () => {
+    setBusy(refresh, store.refreshing ? "Refreshing…" : null);
+    tick();
+  };
+
+  const tick = () => {
+    if (store.lastRefresh === null) {
+      updated.textContent = store.refreshing ? "Reading the status…" : "Status not read yet · refreshes every 30 s";
+      return;
+    }
+    const secs = Math.max(0, Math.round((Date.now() - store.lastRefresh) / 1000));
+    const ago = secs < 5 ? "just now" : secs < 120 ? `${secs} s ago` : `${Math.round(secs / 60)} min ago`;
+    updated.textContent = `Status read ${ago} · refreshes every 30 s`;
+  };
+
+  subscribe("wallet", render);
+  subscribe("refreshing", renderBusy);
+  render();
+  renderBusy();
+
+  const root = h(
+    "section",
+    { class: "card wallet-card", testid: "wallet-card" },
+    h(
+      "div",
+      { class: "card-head" },
+      h("h2", { class: "card-title" }, "Wallet"),
+      badges,
+      h("div", { class: "spacer" }),
+      picker,
+      refresh,
+    ),
+    h("div", { class: "address-row" }, address, copy),
+    h(
+      "div",
+      { class: "balances" },
+      h("div", { class: "balance" }, h("div", { class: "balance-label" }, "STRK"), h("div", null, strk, h("span", { class: "unit" }, " STRK"))),
+      h("div", { class: "balance" }, h("div", { class: "balance-label" }, "ETH"), h("div", null, eth, h("span", { class: "unit" }, " ETH"))),
+    ),
+    notes,
+    h("div", { class: "wallet-tools" }, updated, h("div", { class: "spacer" }), add),
+  );
+  return { root, tick };
+}
