@@ -5,6 +5,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/env.sh
 source "$here/env.sh"
+cd "$(dirname "$here")"
 
 apt_packages=(
   build-essential pkg-config libssl-dev unzip
@@ -30,6 +31,21 @@ else
 fi
 
 command -v cargo >/dev/null || { echo "setup: cargo not found; install Rust from rustup first" >&2; exit 1; }
+
+# tauri-driver (WebDriver for the real app in WebKit), cached outside the clone.
+tools="$SESAME_CACHE/tools"
+if [ ! -x "$tools/bin/tauri-driver" ]; then
+  echo "setup: installing tauri-driver 2.1.0 into $tools"
+  cargo install --quiet tauri-driver --version 2.1.0 --locked --root "$tools"
+else
+  echo "setup: tauri-driver present"
+fi
+
+# The Tauri CLI (bundling, icons, updater signing) from npm, for the repository root.
+if [ ! -x node_modules/.bin/tauri ]; then
+  command -v npm >/dev/null || { echo "setup: npm not found: apt-get install -y nodejs npm" >&2; exit 1; }
+  npm install --no-audit --no-fund --loglevel=error
+fi
 
 # The Cairo compiler (PyPI cairo-lang 0.12.3 carries starknet-compile 2.1.0), cached.
 "$here/compile-contract.sh" --ensure-compiler

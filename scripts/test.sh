@@ -17,11 +17,14 @@ echo "== contract: the committed Sierra matches the source"
 echo "== format"
 cargo fmt --all -- --check
 
+echo "== ui (the desktop shell embeds ui/dist at compile time)"
+"$here/build-ui.sh"
+
 echo "== build"
 # The target dir is shared across checkouts (CI clones, worktrees) to keep dependencies warm,
 # and Cargo's fingerprints for path crates do not include the checkout path: without this a
 # clone could reuse another checkout's build of our own crates. They are small to rebuild.
-own_crates=(sesame-core sesame-vault sesame-chain sesame-devnet sesame-app sesame-cli sesame-tests)
+own_crates=(sesame-core sesame-vault sesame-chain sesame-devnet sesame-app sesame-cli sesame-tests sesame-desktop)
 cargo clean --quiet $(printf -- '-p %s ' "${own_crates[@]}")
 cargo build --workspace --tests --examples --bins --quiet
 

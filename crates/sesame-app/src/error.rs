@@ -38,6 +38,8 @@ pub enum AppError {
     NoSession,
     #[error("the wallet at {0} is not deployed yet; fund it and deploy it first")]
     WalletNotDeployed(String),
+    #[error("Sesame is locked: unlock it with your PIN or passkey")]
+    Locked,
     #[error("the local devnet is not available: {0}")]
     DevnetUnavailable(String),
     #[error("{0}")]
@@ -67,6 +69,7 @@ impl AppError {
             AppError::SessionNotFound(_) => "SESSION_NOT_FOUND",
             AppError::NoSession => "NO_SESSION",
             AppError::WalletNotDeployed(_) => "WALLET_NOT_DEPLOYED",
+            AppError::Locked => "VAULT_LOCKED",
             AppError::DevnetUnavailable(_) => "DEVNET_UNAVAILABLE",
             AppError::InvalidArgument(_) => "INVALID_ARGUMENT",
             AppError::Internal(_) => "INTERNAL",
@@ -113,6 +116,12 @@ fn session_code_for_reason(reason: &str) -> Option<&'static str> {
         .iter()
         .find(|(text, _)| reason.contains(text))
         .map(|(_, code)| *code)
+}
+
+impl From<AppError> for ErrorReply {
+    fn from(e: AppError) -> Self {
+        e.reply()
+    }
 }
 
 impl From<tokio::task::JoinError> for AppError {

@@ -5,6 +5,8 @@
 //! shell obtains once with a PIN or passkey and drops to lock again. Keychain and argon2id work
 //! blocks, so every vault call runs on `spawn_blocking`. No method returns secret material.
 
+pub mod activity;
+pub mod custody;
 mod error;
 pub mod local_devnet;
 pub mod network;
@@ -17,8 +19,11 @@ use std::sync::Arc;
 use sesame_chain::Chain;
 use sesame_vault::{Pin, UnlockedVault, Vault};
 
+pub use wallets::session_account_class_hash;
+
 pub use error::{AppError, ErrorReply};
 pub use network::{Network, NetworkKind};
+pub use sesame_chain::TxOutcome;
 pub use sessions::{ExecMode, RegisterParams};
 pub use views::{
     EntrypointView, ExecOutcome, PolicyView, SessionStatus, SignedOutside, WalletView,
@@ -88,25 +93,16 @@ impl Sesame {
 
     /// Whether a vault (PIN) has been set up on this device.
     pub async fn is_initialized(&self) -> Result<bool, AppError> {
-        let vault = self.vault.clone();
-        blocking(move || Ok(vault.is_initialized()?)).await
+        custody::is_initialized(&self.vault).await
     }
 
     /// Sets up the vault with a PIN and returns it unlocked.
     pub async fn create_vault(&self, pin: Pin) -> Result<Unlocked, AppError> {
-        let vault = self.vault.clone();
-        blocking(move || Ok(Unlocked(Arc::new(vault.create(&pin)?)))).await
+        custody::create(&self.vault, pin).await
     }
 
     /// Unlocks with the PIN (subject to the attempt limits).
     pub async fn unlock(&self, pin: Pin) -> Result<Unlocked, AppError> {
-        let vault = self.vault.clone();
-        blocking(move || Ok(Unlocked(Arc::new(vault.unlock_with_pin(&pin)?)))).await
-    }
-
-    /// Where the PIN attempt limit stands (backoff, lockout).
-    pub async fn attempt_status(&self) -> Result<sesame_vault::AttemptStatus, AppError> {
-        let vault = self.vault.clone();
-        blocking(move || Ok(vault.attempt_status()?)).await
+        custody::unlock(&self.vault, pin).await
     }
 }

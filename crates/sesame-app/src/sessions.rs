@@ -374,6 +374,21 @@ impl Sesame {
         }
     }
 
+    /// Preflight only: whether the account would accept `calls` from the session now. Returns
+    /// the session's status as checked.
+    pub async fn session_check(
+        &self,
+        wallet: Option<Felt>,
+        session: Option<Felt>,
+        calls: &[Call],
+    ) -> Result<SessionStatus, AppError> {
+        let wallet = self.pick_wallet(wallet).await?;
+        let meta = self.pick_session(wallet.wallet_address, session).await?;
+        let chain = self.preflight(wallet.wallet_address, &meta, calls).await?;
+        let now = self.chain.block_timestamp().await?;
+        Ok(self.status_of(&meta, &chain, now))
+    }
+
     /// Executes `calls` with a session, after preflight. Nothing is signed or sent when
     /// preflight refuses; the chain's simulation then refuses anything preflight missed.
     pub async fn session_execute(

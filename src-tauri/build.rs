@@ -1,0 +1,12 @@
+//! Reads `../tauri.conf.json` (kept at the repository root) and declares Sesame's own commands,
+//! so that capabilities can allow exactly them and nothing else.
+
+fn main() {
+    let commands: &[&str] = &include!("src/command_names.in");
+    let attributes = tauri_build::Attributes::new()
+        .config_path("../tauri.conf.json")
+        .app_manifest(tauri_build::AppManifest::new().commands(commands));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri-build failed: {e:#}");
+    }
+}

@@ -1,0 +1,223 @@
+//! Tauri commands: each reads the managed [`Shell`], calls one method, and maps the error to
+//! `{code, message}`. Arguments are snake_case, as the UI's `api.ts` sends them. Replies are
+//! views without key material; the PIN and an imported key only ever travel *into* Rust.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+use sesame_app::activity::ActivityEntry;
+use sesame_app::{ErrorReply, ExecOutcome, PolicyView, SessionStatus, WalletView};
+use sesame_vault::Pin;
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::shell::{AppState, SendPreview, Shell, TokenInfo};
+
+type Reply<T> = Result<T, ErrorReply>;
+
+fn shell<R: Runtime>(app: &AppHandle<R>) -> tauri::State<'_, Shell> {
+    app.state::<Shell>()
+}
+
+fn json_of<T: Serialize>(v: T) -> Reply<Value> {
+    serde_json::to_value(v).map_err(|e| ErrorReply {
+        code: "INTERNAL".into(),
+        message: e.to_string(),
+    })
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn app_state<R: Runtime>(app: AppHandle<R>) -> Reply<AppState> {
+    Ok(shell(&app).app_state().await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_network<R: Runtime>(
+    app: AppHandle<R>,
+    name: String,
+    rpc: Option<String>,
+) -> Reply<AppState> {
+    Ok(shell(&app).set_network(&name, rpc.as_deref()).await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn vault_create<R: Runtime>(app: AppHandle<R>, pin: String) -> Reply<AppState> {
+    Ok(shell(&app).vault_create(Pin::new(pin)).await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn vault_unlock<R: Runtime>(app: AppHandle<R>, pin: String) -> Reply<AppState> {
+    Ok(shell(&app).vault_unlock(Pin::new(pin)).await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn vault_unlock_passkey<R: Runtime>(app: AppHandle<R>) -> Reply<AppState> {
+    Ok(shell(&app).vault_unlock_passkey().await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn passkey_enroll<R: Runtime>(app: AppHandle<R>) -> Reply<AppState> {
+    Ok(shell(&app).passkey_enroll().await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn vault_lock<R: Runtime>(app: AppHandle<R>) -> Reply<AppState> {
+    Ok(shell(&app).vault_lock().await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn touch<R: Runtime>(app: AppHandle<R>) -> Reply<()> {
+    shell(&app).touch().await;
+    Ok(())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn tokens<R: Runtime>(app: AppHandle<R>) -> Reply<Vec<TokenInfo>> {
+    Ok(shell(&app).tokens())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn wallet_create<R: Runtime>(app: AppHandle<R>) -> Reply<WalletView> {
+    Ok(shell(&app).wallet_create().await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn wallet_import<R: Runtime>(
+    app: AppHandle<R>,
+    address: String,
+    private_key: String,
+) -> Reply<WalletView> {
+    Ok(shell(&app).wallet_import(&address, private_key).await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn wallets<R: Runtime>(app: AppHandle<R>) -> Reply<Vec<WalletView>> {
+    Ok(shell(&app).wallets().await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn wallet_show<R: Runtime>(
+    app: AppHandle<R>,
+    wallet: Option<String>,
+) -> Reply<WalletView> {
+    Ok(shell(&app).wallet_show(&wallet).await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn session_create<R: Runtime>(
+    app: AppHandle<R>,
+    wallet: Option<String>,
+    duration_secs: Option<u64>,
+) -> Reply<SessionStatus> {
+    Ok(shell(&app).session_create(&wallet, duration_secs).await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn session_register<R: Runtime>(
+    app: AppHandle<R>,
+    wallet: Option<String>,
+    session: Option<String>,
+    max_calls: u32,
+    allow: Vec<String>,
+    valid_until: Option<u64>,
+) -> Reply<Value> {
+    let (tx, status) = shell(&app)
+        .session_register(&wallet, &session, max_calls, &allow, valid_until)
+        .await?;
+    json_of(json!({ "tx": tx, "status": status }))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn session_list<R: Runtime>(
+    app: AppHandle<R>,
+    wallet: Option<String>,
+) -> Reply<Vec<SessionStatus>> {
+    Ok(shell(&app).session_list(&wallet).await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn session_revoke<R: Runtime>(
+    app: AppHandle<R>,
+    wallet: Option<String>,
+    session: Option<String>,
+) -> Reply<Value> {
+    let (tx, status) = shell(&app).session_revoke(&wallet, &session).await?;
+    json_of(json!({ "tx": tx, "status": status }))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn session_revoke_all<R: Runtime>(
+    app: AppHandle<R>,
+    wallet: Option<String>,
+) -> Reply<Value> {
+    let (tx, sessions) = shell(&app).session_revoke_all(&wallet).await?;
+    json_of(json!({ "tx": tx, "sessions": sessions }))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+#[allow(clippy::too_many_arguments)]
+pub async fn policy_set<R: Runtime>(
+    app: AppHandle<R>,
+    wallet: Option<String>,
+    session: Option<String>,
+    token: String,
+    max_per_call: String,
+    max_per_window: String,
+    window_seconds: u64,
+) -> Reply<Value> {
+    let (tx, policy) = shell(&app)
+        .policy_set(
+            &wallet,
+            &session,
+            &token,
+            &max_per_call,
+            &max_per_window,
+            window_seconds,
+        )
+        .await?;
+    json_of(json!({ "tx": tx, "policy": policy }))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn policy_get<R: Runtime>(
+    app: AppHandle<R>,
+    wallet: Option<String>,
+    session: Option<String>,
+    token: String,
+) -> Reply<PolicyView> {
+    Ok(shell(&app).policy_get(&wallet, &session, &token).await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn send_preview<R: Runtime>(
+    app: AppHandle<R>,
+    wallet: Option<String>,
+    session: Option<String>,
+    token: String,
+    recipient: String,
+    amount: String,
+) -> Reply<SendPreview> {
+    Ok(shell(&app)
+        .send_preview(&wallet, &session, &token, &recipient, &amount)
+        .await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn send<R: Runtime>(
+    app: AppHandle<R>,
+    wallet: Option<String>,
+    session: Option<String>,
+    token: String,
+    recipient: String,
+    amount: String,
+) -> Reply<ExecOutcome> {
+    Ok(shell(&app)
+        .send(&wallet, &session, &token, &recipient, &amount)
+        .await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn activity<R: Runtime>(
+    app: AppHandle<R>,
+    wallet: Option<String>,
+) -> Reply<Vec<ActivityEntry>> {
+    Ok(shell(&app).activity(&wallet).await?)
+}
