@@ -182,6 +182,15 @@ impl App {
         }
     }
 
+    /// Scrolls the first element matching `css` to the middle of the window.
+    pub async fn show(&self, css: &str) {
+        let script = "const el = document.querySelector(arguments[0]); if (el) el.scrollIntoView({block: 'center'});";
+        let _ = self
+            .client
+            .execute(script, vec![serde_json::json!(css)])
+            .await;
+    }
+
     /// A PNG of the window after two animation frames (an earlier one can be stale).
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let _ = self
