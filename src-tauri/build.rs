@@ -1,10 +1,11 @@
-//! Reads `../tauri.conf.json` (kept at the repository root) and declares Sesame's own commands,
+//! Reads `tauri.conf.json` (kept at the repository root, beside this package's manifest) and declares Sesame's own commands,
 //! so that capabilities can allow exactly them and nothing else.
 
 fn main() {
     let commands: &[&str] = &include!("src/command_names.in");
     let attributes = tauri_build::Attributes::new()
-        .config_path("../tauri.conf.json")
+        .config_path("tauri.conf.json")
+        .capabilities_path_pattern("capabilities/**/*")
         .app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(e) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {e:#}");

@@ -54,7 +54,7 @@ pub fn run() {
             watch::spawn(app.handle().clone());
             Ok(())
         })
-        .run(tauri::generate_context!("../tauri.conf.json"));
+        .run(tauri::generate_context!("tauri.conf.json"));
     if let Err(e) = result {
         eprintln!("sesame: the desktop app could not start: {e}");
         std::process::exit(1);

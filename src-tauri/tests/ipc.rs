@@ -74,7 +74,7 @@ fn every_command_answers_over_ipc_and_no_reply_carries_a_secret() {
         start_local_devnet: false,
     };
     let app = with_sesame(mock_builder(), Shell::new(config))
-        .build(tauri::generate_context!("../tauri.conf.json"))
+        .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap();
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
@@ -255,7 +255,7 @@ fn every_command_answers_over_ipc_and_no_reply_carries_a_secret() {
 #[test]
 fn a_command_outside_the_capability_is_refused() {
     let app = with_sesame(mock_builder(), Shell::new(ShellConfig::from_env()))
-        .build(tauri::generate_context!("../tauri.conf.json"))
+        .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap();
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()

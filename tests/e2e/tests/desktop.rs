@@ -45,17 +45,6 @@ async fn click_in(app: &App, scope: &str, testid: &str) {
         .unwrap();
 }
 
-async fn text_in(app: &App, scope: &str, testid: &str) -> String {
-    let sel = format!("{scope} [data-testid=\"{testid}\"]");
-    app.client
-        .find(Locator::Css(&sel))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
 async fn wait_in(app: &App, scope: &str, testid: &str, want: &str) {
     let started = std::time::Instant::now();
     loop {
@@ -212,7 +201,8 @@ async fn a_person_goes_from_nothing_to_a_gasless_transfer_and_back_to_a_revoked_
     app.fill("pin-input", PIN).await;
     app.click("pin-submit").await;
     app.find("wallet-address").await;
-    text_in(&app, &approve_session, "session-state").await;
+    // Back on the dashboard, the sessions are read again from the chain.
+    wait_in(&app, &approve_session, "session-state", "active").await;
     app.screenshot("12-unlocked-again").await;
 
     app.close().await;
