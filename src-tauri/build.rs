@@ -2,6 +2,8 @@
 //! so that capabilities can allow exactly them and nothing else.
 
 fn main() {
+    // `include!` in a build script is not tracked by Cargo: declare the list as an input.
+    println!("cargo:rerun-if-changed=src-tauri/src/command_names.in");
     let commands: &[&str] = &include!("src/command_names.in");
     let attributes = tauri_build::Attributes::new()
         .config_path("tauri.conf.json")

@@ -221,3 +221,8 @@ pub async fn activity<R: Runtime>(
 ) -> Reply<Vec<ActivityEntry>> {
     Ok(shell(&app).activity(&wallet).await?)
 }
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn open_external<R: Runtime>(_app: AppHandle<R>, url: String) -> Reply<()> {
+    Ok(crate::shell::open_explorer_link(&url)?)
+}

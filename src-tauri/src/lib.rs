@@ -42,6 +42,7 @@ pub fn with_sesame<R: Runtime>(builder: Builder<R>, shell: Shell) -> Builder<R> 
             commands::send_preview,
             commands::send,
             commands::activity,
+            commands::open_external,
         ])
 }
 

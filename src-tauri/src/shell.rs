@@ -630,6 +630,53 @@ impl Shell {
     }
 }
 
+/// Opens a block-explorer transaction link in the system browser. Only the links Sesame builds
+/// itself (Voyager, Mainnet or Sepolia, `/tx/0x…`) are accepted: the webview cannot use this to
+/// open anything else.
+pub fn open_explorer_link(url: &str) -> Result<(), AppError> {
+    if !is_explorer_tx_link(url) {
+        return Err(AppError::InvalidArgument(format!(
+            "Sesame only opens its own explorer links, not {url}"
+        )));
+    }
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let mut command = std::process::Command::new(opener);
+    if cfg!(target_os = "windows") {
+        command = std::process::Command::new("explorer");
+    }
+    command
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| {
+            AppError::InvalidArgument(format!(
+                "cannot open a browser ({opener}: {e}); the link is {url}"
+            ))
+        })
+}
+
+fn is_explorer_tx_link(url: &str) -> bool {
+    [
+        "https://voyager.online/tx/",
+        "https://sepolia.voyager.online/tx/",
+    ]
+    .iter()
+    .any(|prefix| {
+        url.strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix("0x"))
+            .is_some_and(|hex| {
+                !hex.is_empty() && hex.len() <= 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())
+            })
+    })
+}
+
 fn url_port(url: &str) -> Option<u16> {
     let after_scheme = url.split("://").nth(1)?;
     let host_port = after_scheme.split('/').next()?;
@@ -639,6 +686,24 @@ fn url_port(url: &str) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_sesames_own_explorer_links_may_be_opened() {
+        assert!(is_explorer_tx_link("https://voyager.online/tx/0xabc123"));
+        assert!(is_explorer_tx_link("https://sepolia.voyager.online/tx/0x1"));
+        assert!(!is_explorer_tx_link("https://voyager.online/tx/0xabc?x=1"));
+        assert!(!is_explorer_tx_link("https://evil.example/tx/0x1"));
+        assert!(!is_explorer_tx_link("file:///etc/passwd"));
+        assert!(!is_explorer_tx_link(
+            "https://voyager.online.evil.example/tx/0x1"
+        ));
+        assert_eq!(
+            open_explorer_link("javascript:alert(1)")
+                .unwrap_err()
+                .code(),
+            "INVALID_ARGUMENT"
+        );
+    }
 
     #[test]
     fn the_devnet_port_is_read_from_the_rpc_url() {

@@ -50,7 +50,10 @@ impl Ipc {
 
     fn code(&mut self, cmd: &str, args: Value) -> String {
         let err = self.call(cmd, args).expect_err(cmd);
-        assert!(err["message"].as_str().unwrap().len() > 5, "{err}");
+        assert!(
+            err["message"].as_str().is_some_and(|m| m.len() > 5),
+            "{cmd}: {err}"
+        );
         err["code"].as_str().unwrap().to_string()
     }
 }
@@ -110,6 +113,14 @@ fn every_command_answers_over_ipc_and_no_reply_carries_a_secret() {
         .starts_with("PASSKEY_"));
     ipc.ok("touch", json!({}));
     assert_eq!(ipc.ok("tokens", json!({})).as_array().unwrap().len(), 2);
+    // Only Sesame's own explorer links may be opened from the webview.
+    assert_eq!(
+        ipc.code(
+            "open_external",
+            json!({ "url": "https://evil.example/tx/0x1" })
+        ),
+        "INVALID_ARGUMENT"
+    );
 
     let wallet = ipc.ok("wallet_create", json!({}));
     assert_eq!(wallet["deployed"], true);
@@ -272,4 +283,44 @@ fn a_command_outside_the_capability_is_refused() {
     );
     // And one of ours that is granted answers.
     assert!(ipc.call("tokens", json!({})).is_ok());
+}
+
+#[test]
+fn the_command_list_the_capability_and_the_handler_agree() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+    let names = std::fs::read_to_string(format!("{root}src-tauri/src/command_names.in")).unwrap();
+    let names: Vec<String> = names
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    let capability: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{root}capabilities/main-window.json")).unwrap(),
+    )
+    .unwrap();
+    let mut granted: Vec<String> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| {
+            p.as_str()?
+                .strip_prefix("allow-")
+                .map(|n| n.replace('-', "_"))
+        })
+        .collect();
+    let mut declared = names.clone();
+    granted.sort();
+    declared.sort();
+    assert_eq!(
+        granted, declared,
+        "capabilities/main-window.json must grant exactly the declared commands"
+    );
+    let lib = std::fs::read_to_string(format!("{root}src-tauri/src/lib.rs")).unwrap();
+    for name in &names {
+        assert!(
+            lib.contains(&format!("commands::{name},")),
+            "{name} is not in generate_handler!"
+        );
+    }
 }

@@ -313,6 +313,8 @@ export const sendPreview = (r: SendRequest) => call<SendPreview>("send_preview",
 export const send = (r: SendRequest) => call<ExecOutcome>("send", sendArgs(r));
 
 export const activity = (wallet: string) => call<ActivityEntry[]>("activity", { wallet });
+/** Opens a block-explorer link in the system browser (the shell refuses any other URL). */
+export const openExternal = (url: string) => call<null>("open_external", { url });
 
 // ---------- Events ----------
 
