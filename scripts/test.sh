@@ -19,6 +19,7 @@ cargo fmt --all -- --check
 
 echo "== ui (the desktop shell embeds ui/dist at compile time)"
 "$here/build-ui.sh"
+npm --prefix ui test --silent
 
 echo "== build"
 # The target dir is shared across checkouts (CI clones, worktrees) to keep dependencies warm,

@@ -169,6 +169,13 @@ async fn a_person_goes_from_nothing_to_a_gasless_transfer_and_back_to_a_revoked_
     app.screenshot("08-revoke-confirm").await;
     app.click("confirm-ok").await;
     wait_in(&app, &transfer_session, "session-state", "revoked").await;
+    wait_in(
+        &app,
+        &transfer_session,
+        "session-entrypoints",
+        "none (revoked)",
+    )
+    .await;
     app.show(&transfer_session).await;
     app.screenshot("09-session-revoked").await;
     click_in(&app, &transfer_session, "session-send").await;

@@ -34,6 +34,8 @@ export function describeEntrypoints(s: SessionStatus): string {
   if (s.state === "created" || s.state === "none") {
     if (!s.allowed_entrypoints || s.allowed_entrypoints.length === 0) return "set at registration";
   }
+  // The chain forgets a revoked session's allowlist: an empty list means nothing here.
+  if (s.state === "revoked") return "none (revoked)";
   const list = s.allowed_entrypoints;
   if (list === undefined) return "not reported by this account";
   if (list.length === 0) return "any non-admin entrypoint";
