@@ -496,7 +496,7 @@ impl Shell {
                 limit,
             )
             .await?;
-        let wallet_hex = app.wallet_show(opt_felt(wallet)?).await?.address;
+        let wallet_hex = to_hex(&app.wallet_address(opt_felt(wallet)?).await?);
         self.record(
             &app,
             &wallet_hex,
@@ -548,11 +548,8 @@ impl Shell {
     ) -> Result<SendPreview, AppError> {
         let app = self.app().await?;
         let (token, amount, call) = Self::transfer(token, recipient, amount)?;
-        let w = app.wallet_show(opt_felt(wallet)?).await?;
-        let balance = app
-            .chain()
-            .erc20_balance(token, parse_address(&w.address)?)
-            .await?;
+        let address = app.wallet_address(opt_felt(wallet)?).await?;
+        let balance = app.chain().erc20_balance(token, address).await?;
         let fee_payer = if app.network().is_devnet() {
             "the local relayer (gasless)"
         } else {
@@ -605,7 +602,7 @@ impl Shell {
                 ExecMode::Relayer(None),
             )
             .await?;
-        let w = app.wallet_show(opt_felt(wallet)?).await?;
+        let address = to_hex(&app.wallet_address(opt_felt(wallet)?).await?);
         let summary = format!(
             "Sent {} of {} to {}",
             amount_v,
@@ -614,7 +611,7 @@ impl Shell {
         );
         self.record(
             &app,
-            &w.address,
+            &address,
             session.as_deref(),
             "send",
             summary,
@@ -625,8 +622,8 @@ impl Shell {
 
     pub async fn activity(&self, wallet: &Option<String>) -> Result<Vec<ActivityEntry>, AppError> {
         let app = self.app().await?;
-        let w = app.wallet_show(opt_felt(wallet)?).await?;
-        Ok(self.activity_log(app.network()).list(&w.address))
+        let address = to_hex(&app.wallet_address(opt_felt(wallet)?).await?);
+        Ok(self.activity_log(app.network()).list(&address))
     }
 }
 

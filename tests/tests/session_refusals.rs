@@ -3,7 +3,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-use sesame_core::felt::short_string;
 use sesame_core::outside::Call;
 use sesame_core::selector::{selector_from_name, ADMIN_ENTRYPOINTS};
 use sesame_core::session::{derive_state, LocalMark, SessionState};
@@ -250,5 +249,4 @@ async fn a_refusal_is_also_an_on_chain_revert_when_the_relayer_skips_simulation(
         err.reason().unwrap().contains("Session: not registered"),
         "{err}"
     );
-    let _ = short_string("unused");
 }

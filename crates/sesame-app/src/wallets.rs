@@ -162,6 +162,12 @@ impl Sesame {
         }
     }
 
+    /// The address of `wallet`, or of the newest wallet of this network when `None`, from the
+    /// vault's index alone (no chain reads).
+    pub async fn wallet_address(&self, wallet: Option<Felt>) -> Result<Felt, AppError> {
+        Ok(self.pick_wallet(wallet).await?.wallet_address)
+    }
+
     /// One wallet with its chain state and balances (the newest when `None`).
     pub async fn wallet_show(&self, wallet: Option<Felt>) -> Result<WalletView, AppError> {
         let meta = self.pick_wallet(wallet).await?;
