@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds the signed .deb: `tauri build --bundles deb` with Tauri's updater signing.
+# Builds the signed .deb with Tauri's updater signing.
+#   - `--debug`: `tauri bundle` packages the debug binary that scripts/test.sh built (nothing
+#     compiles again); otherwise `tauri build` makes a release build first.
 #   - Release: set TAURI_SIGNING_PRIVATE_KEY (+ _PASSWORD) and TAURI_SIGNING_PUBLIC_KEY.
 #   - Otherwise (CI, development): a throwaway test key, generated once into the cache.
 # AppImage is not built: its bundler downloads tools from GitHub, which this network cannot reach.
-# Extra args go to `tauri build` (e.g. --debug to reuse the dev build).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$(dirname "$here")"
@@ -21,4 +22,9 @@ if [ -z "${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
 fi
 : "${TAURI_SIGNING_PUBLIC_KEY:?set TAURI_SIGNING_PUBLIC_KEY with the release private key}"
 config="{\"plugins\":{\"updater\":{\"pubkey\":\"$TAURI_SIGNING_PUBLIC_KEY\",\"endpoints\":[]}}}"
-npx --no-install tauri build --bundles deb --config "$config" "$@"
+if [ "${1:-}" = "--debug" ]; then
+  [ -x "$CARGO_TARGET_DIR/debug/sesame-desktop" ] || cargo build --quiet "${SESAME_BUILD_ARGS[@]}"
+  npx --no-install tauri bundle --bundles deb --config "$config" "$@"
+else
+  npx --no-install tauri build --bundles deb --config "$config" "$@"
+fi

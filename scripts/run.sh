@@ -8,7 +8,8 @@ cd "$(dirname "$here")"
 source "$here/env.sh"
 "$here/setup.sh"
 "$here/build-ui.sh"
-cargo build --quiet -p sesame-desktop -p sesame-cli -p sesame-devnet
+# The test command's build: after `scripts/test.sh` nothing compiles again.
+cargo build --quiet "${SESAME_BUILD_ARGS[@]}"
 export PATH="$CARGO_TARGET_DIR/debug:$PATH"
 
 if [ "${1:-}" != "--cli" ] && { [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; }; then

@@ -9,6 +9,8 @@ cd "$(dirname "$here")"
 
 apt_packages=(
   build-essential pkg-config libssl-dev unzip
+  # the linker named in .cargo/config.toml
+  mold
   # Tauri 2 / WebKitGTK
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libgtk-3-dev librsvg2-dev
   libayatana-appindicator3-dev libxdo-dev webkit2gtk-driver xvfb xauth

@@ -27,15 +27,17 @@ echo "== build"
 # clone could reuse another checkout's build of our own crates. They are small to rebuild.
 own_crates=(sesame-core sesame-vault sesame-chain sesame-devnet sesame-app sesame-cli sesame-tests sesame-desktop)
 cargo clean --quiet $(printf -- '-p %s ' "${own_crates[@]}")
-cargo build --workspace --tests --examples --bins --quiet
+cargo build --quiet "${SESAME_BUILD_ARGS[@]}"
 
-echo "== bundle: the signed .deb (debug build), verified by tests/e2e/tests/bundle.rs"
+echo "== bundle: the signed .deb over the debug binary just built, verified by tests/e2e/tests/bundle.rs"
 "$here/bundle.sh" --debug
 
 echo "== tests: a virtual display (Xvfb) for the real app in WebKit, and a private D-Bus session"
 echo "   with an unlocked gnome-keyring for the keychain; e2e screenshots go to"
 echo "   $CARGO_TARGET_DIR/e2e-screenshots/"
 rm -rf "$CARGO_TARGET_DIR/e2e-screenshots"
-xvfb-run -a -s "-screen 0 1280x900x24" "$here/with-keyring.sh" env SESAME_E2E=1 SESAME_BUNDLE_TESTS=1 cargo test --workspace --quiet "$@"
+# With arguments (e.g. `-p sesame-core`) they replace the workspace selection.
+((${#@})) || set -- "${SESAME_CARGO[@]}"
+xvfb-run -a -s "-screen 0 1280x900x24" "$here/with-keyring.sh" env SESAME_E2E=1 SESAME_BUNDLE_TESTS=1 cargo test --quiet "$@"
 
 echo "== all tests passed in $(( $(date +%s) - t0 )) s"
