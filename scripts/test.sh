@@ -14,6 +14,12 @@ t0=$(date +%s)
 echo "== contract: the committed Sierra matches the source"
 "$here/compile-contract.sh" --check
 
+echo "== stand-alone: no tracked file reads outside the repository (the CHIPI fixture is optional)"
+if git rev-parse --git-dir >/dev/null 2>&1; then
+  outside=$(git grep -l '\.\./shared' -- . ':!scripts/test.sh' | xargs -r grep -L 'fixtures/chipi' || true)
+  [ -z "$outside" ] || { echo "these tracked files name ../shared: $outside" >&2; exit 1; }
+fi
+
 echo "== format"
 cargo fmt --all -- --check
 

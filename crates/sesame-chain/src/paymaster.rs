@@ -1181,7 +1181,7 @@ mod tests {
     #[test]
     fn starknet_js_style_typed_data_hashes_to_the_shared_vectors() {
         let path = format!(
-            "{}/../../../shared/vectors/snip9_outside_execution_v2.json",
+            "{}/../../testdata/vectors/snip9_outside_execution_v2.json",
             env!("CARGO_MANIFEST_DIR")
         );
         let Ok(text) = std::fs::read_to_string(&path) else {

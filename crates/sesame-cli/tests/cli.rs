@@ -608,9 +608,9 @@ async fn a_chipi_wallet_imports_with_its_encrypt_key_and_a_wrong_key_is_refused(
     }
     use sesame_chain::class::{counterfactual_address, deploy_account};
     let fx = Fixture::start().await;
-    // A Chipi WalletData from the shared vectors (crypto-es 2.1), and its account on devnet.
+    // A Chipi WalletData from the reference vectors (testdata/vectors) (crypto-es 2.1), and its account on devnet.
     let path = format!(
-        "{}/../../../shared/vectors/chipi_cryptojs_envelopes.json",
+        "{}/../../testdata/vectors/chipi_cryptojs_envelopes.json",
         env!("CARGO_MANIFEST_DIR")
     );
     let vectors: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();

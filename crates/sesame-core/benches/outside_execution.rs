@@ -1,5 +1,5 @@
 //! `cargo bench -p sesame-core`: the SNIP-12 hash of an OutsideExecution and the 4-felt session
-//! signature over it, for every case in the shared vectors. Prints the median per operation.
+//! signature over it, for every case in the reference vectors (testdata/vectors). Prints the median per operation.
 
 use std::time::{Duration, Instant};
 
@@ -25,7 +25,7 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 fn main() {
     let path = format!(
-        "{}/../../../shared/vectors/snip9_outside_execution_v2.json",
+        "{}/../../testdata/vectors/snip9_outside_execution_v2.json",
         env!("CARGO_MANIFEST_DIR")
     );
     let v: Value =

@@ -3,7 +3,7 @@
 //!
 //! The hash is SNIP-12 revision 1 with the domain
 //! `{name: "Account.execute_from_outside", version: 2, chainId, revision: 1}`; it matches
-//! starknet.js `typedData.getMessageHash` byte for byte (see the shared vectors).
+//! starknet.js `typedData.getMessageHash` byte for byte (see the reference vectors (testdata/vectors)).
 
 use starknet_rust_crypto::poseidon_hash_many;
 use starknet_types_core::felt::Felt;

@@ -1,4 +1,4 @@
-//! Known-answer tests against `../shared/vectors`, produced by starknet.js 10.8: matching them
+//! Known-answer tests against `testdata/vectors`, produced by starknet.js 10.8: matching them
 //! byte for byte is what lets Sesame talk to real CHIPI wallets, relayers and paymasters.
 
 use serde_json::Value;
@@ -10,7 +10,7 @@ use sesame_core::Felt;
 
 fn vectors(name: &str) -> Value {
     let path = format!(
-        "{}/../../../shared/vectors/{name}",
+        "{}/../../testdata/vectors/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));

@@ -1,4 +1,4 @@
-//! Chipi import: the CryptoJS vectors from shared/vectors, wrong keys, mismatched public keys.
+//! Chipi import: the CryptoJS vectors from testdata/vectors, wrong keys, mismatched public keys.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -16,10 +16,10 @@ use sesame_vault::{
 fn vectors() -> Vec<Value> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/vectors/chipi_cryptojs_envelopes.json"
+        "/../../testdata/vectors/chipi_cryptojs_envelopes.json"
     );
     let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("read {path} (shared/ sits beside the repository): {e}"));
+        .unwrap_or_else(|e| panic!("read {path} (testdata/ in the repository): {e}"));
     let doc: Value = serde_json::from_str(&text).unwrap();
     doc["cases"].as_array().unwrap().clone()
 }
