@@ -130,9 +130,23 @@ pub struct SessionSignature {
 
 impl SessionSignature {
     /// Signs `hash` with the session key; `valid_until` must equal the registered expiry.
+    /// Derives the public key, a scalar multiplication as costly as the signature itself: a
+    /// caller that already knows it uses [`SessionSignature::sign_as`].
     pub fn sign(key: &PrivateKey, hash: &Felt, valid_until: u64) -> Result<Self, KeyError> {
+        Self::sign_as(key, key.public_key(), hash, valid_until)
+    }
+
+    /// Signs like [`SessionSignature::sign`] with the session's public key as stored beside it
+    /// (the session id the account registered). A wrong `session_public_key` makes the account
+    /// refuse the signature; it cannot make it accept anything else.
+    pub fn sign_as(
+        key: &PrivateKey,
+        session_public_key: Felt,
+        hash: &Felt,
+        valid_until: u64,
+    ) -> Result<Self, KeyError> {
         Ok(SessionSignature {
-            session_public_key: key.public_key(),
+            session_public_key,
             signature: key.sign(hash)?,
             valid_until,
         })
@@ -153,6 +167,21 @@ impl SessionSignature {
 mod tests {
     use super::*;
     use crate::felt::short_string;
+
+    #[test]
+    fn signing_with_the_stored_public_key_matches_deriving_it_and_a_wrong_one_does_not_verify() {
+        let key = PrivateKey::from_hex("0x1234").unwrap();
+        let hash = Felt::from(99u64);
+        let derived = SessionSignature::sign(&key, &hash, 7).unwrap();
+        let stored = SessionSignature::sign_as(&key, key.public_key(), &hash, 7).unwrap();
+        assert_eq!(derived, stored);
+        let wrong = SessionSignature::sign_as(&key, Felt::from(5u64), &hash, 7).unwrap();
+        assert!(!crate::keys::verify_signature(
+            &wrong.session_public_key,
+            &hash,
+            &wrong.signature
+        ));
+    }
 
     #[test]
     fn domain_constants_are_the_short_strings_they_claim_to_be() {
