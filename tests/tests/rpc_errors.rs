@@ -1,13 +1,15 @@
-//! A node that speaks another JSON-RPC version. A real devnet always speaks 0.10, so this one
-//! fault is produced by a minimal fake node on loopback that answers `starknet_specVersion`
-//! with 0.8.1 (a mock, used only because no real part can produce the mismatch on demand).
+//! Faults of the node itself: another JSON-RPC version, and a node that never answers. A real
+//! devnet can produce neither on demand, so each is a minimal fake on loopback (a mock, used only
+//! because no real part can produce the fault), next to a real devnet that passes the same check.
 
 #![allow(clippy::unwrap_used)]
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
 
-use sesame_chain::Chain;
+use std::time::{Duration, Instant};
+
+use sesame_chain::{Chain, Timeouts};
 
 fn fake_node(spec_version: &'static str) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -48,4 +50,47 @@ async fn a_real_devnet_passes_the_version_check() {
         "{}",
         fx.chain.spec_version()
     );
+}
+
+/// A node that accepts the TCP connection and never answers (a hung or overloaded server).
+/// A real devnet cannot be made to hang on demand, so this is a bare listener on loopback; the
+/// thread keeps each accepted socket open until the test process ends.
+fn silent_node() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().take(16) {
+            held.push(stream);
+        }
+    });
+    format!("http://{addr}/rpc")
+}
+
+fn short() -> Timeouts {
+    Timeouts {
+        connect: Duration::from_secs(1),
+        request: Duration::from_millis(800),
+    }
+}
+
+#[tokio::test]
+async fn a_node_that_never_answers_fails_with_network_timeout_instead_of_hanging() {
+    let url = silent_node();
+    let started = Instant::now();
+    let err = Chain::connect_with(&url, short()).await.unwrap_err();
+    assert_eq!(err.code(), "NETWORK_TIMEOUT", "{err}");
+    assert!(err.to_string().contains("did not answer"), "{err}");
+    // Bounded by the timeout, not by the test harness: a hang would never get here.
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[tokio::test]
+async fn the_same_short_timeouts_are_no_problem_for_a_node_that_answers() {
+    let fx = sesame_tests::Fixture::start().await;
+    let chain = Chain::connect_with(&fx.devnet.rpc_url(), short())
+        .await
+        .unwrap();
+    assert_eq!(chain.chain_id(), fx.chain.chain_id());
+    assert_eq!(chain.timeouts(), short());
 }

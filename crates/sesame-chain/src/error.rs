@@ -6,6 +6,9 @@ pub enum ChainError {
     /// The node did not answer at all (down, wrong URL, network error).
     #[error("cannot reach the Starknet node at {url}: {detail}")]
     Unreachable { url: String, detail: String },
+    /// The node (or paymaster) accepted the connection but did not answer in time.
+    #[error("the Starknet node at {url} did not answer within {seconds} s; it may be overloaded or down")]
+    NetworkTimeout { url: String, seconds: u64 },
     /// The node speaks another JSON-RPC version than Sesame.
     #[error("the node at {url} speaks JSON-RPC {found}, but Sesame needs {expected}.x")]
     SpecMismatch {
@@ -35,6 +38,7 @@ impl ChainError {
     pub fn code(&self) -> &'static str {
         match self {
             ChainError::Unreachable { .. } => "RPC_UNAVAILABLE",
+            ChainError::NetworkTimeout { .. } => "NETWORK_TIMEOUT",
             ChainError::SpecMismatch { .. } => "RPC_SPEC_MISMATCH",
             ChainError::Rejected { .. } => "TX_REJECTED",
             ChainError::Reverted { .. } => "TX_REVERTED",
@@ -112,5 +116,11 @@ mod tests {
         assert_eq!(e.code(), "TX_REJECTED");
         assert_eq!(e.reason(), Some("x"));
         assert_eq!(ChainError::Unexpected("y".into()).reason(), None);
+        let t = ChainError::NetworkTimeout {
+            url: "http://127.0.0.1:9".into(),
+            seconds: 2,
+        };
+        assert_eq!(t.code(), "NETWORK_TIMEOUT");
+        assert!(t.to_string().contains("did not answer within 2 s"));
     }
 }

@@ -22,6 +22,6 @@ mod signer;
 pub use error::ChainError;
 pub use owner::{OwnerAccount, TxOutcome};
 pub use paymaster::{PaymasterClient, PaymasterError};
-pub use rpc::{Chain, SpendingPolicyState, SUPPORTED_SPEC_MAJOR_MINOR};
+pub use rpc::{Chain, SpendingPolicyState, Timeouts, SUPPORTED_SPEC_MAJOR_MINOR};
 pub use session_account::SessionAccount;
 pub use signer::KeySigner;

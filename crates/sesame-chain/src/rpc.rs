@@ -11,7 +11,7 @@ use starknet_rust::core::types::{
     BlockId, BlockTag, ExecutionResult, Felt, FunctionCall, MaybePreConfirmedBlockWithTxHashes,
     StarknetError, TransactionReceiptWithBlockInfo,
 };
-use starknet_rust::providers::jsonrpc::HttpTransport;
+use starknet_rust::providers::jsonrpc::{HttpTransport, HttpTransportError, JsonRpcClientError};
 use starknet_rust::providers::{
     JsonRpcClient, Provider, ProviderError, ProviderRequestData, ProviderResponseData,
 };
@@ -22,6 +22,53 @@ use crate::error::{revert_reason, ChainError};
 /// The JSON-RPC spec Sesame is written against; the patch version may differ.
 pub const SUPPORTED_SPEC_MAJOR_MINOR: &str = "0.10";
 
+/// How long Sesame waits for a node. A node that accepts the connection and never answers must
+/// end in a typed error, not a hang that keeps keys in memory behind a stuck lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// TCP + TLS connection set-up.
+    pub connect: Duration,
+    /// One whole request, from sending to the last byte of the answer.
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    /// 5 s to connect, 30 s per request: a simulation on a busy public node takes seconds,
+    /// never half a minute.
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(5),
+            request: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Timeouts {
+    /// An HTTP client that applies these timeouts to every request.
+    pub(crate) fn http_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .connect_timeout(self.connect)
+            .timeout(self.request)
+            .build()
+            // Only TLS back-end initialisation can fail here; fall back to reqwest's defaults
+            // rather than refuse to start, and keep the per-request timeout in `Chain`.
+            .unwrap_or_default()
+    }
+}
+
+/// Whether a provider error is a request that ran out of time.
+fn is_timeout(e: &ProviderError) -> bool {
+    let ProviderError::Other(inner) = e else {
+        return false;
+    };
+    matches!(
+        inner
+            .as_any()
+            .downcast_ref::<JsonRpcClientError<HttpTransportError>>(),
+        Some(JsonRpcClientError::TransportError(HttpTransportError::Reqwest(r))) if r.is_timeout()
+    )
+}
+
 /// A connection to one node, whose spec version has been checked and chain id read.
 #[derive(Clone)]
 pub struct Chain {
@@ -29,6 +76,7 @@ pub struct Chain {
     url: String,
     chain_id: Felt,
     spec_version: String,
+    timeouts: Timeouts,
 }
 
 impl std::fmt::Debug for Chain {
@@ -59,26 +107,62 @@ impl SpendingPolicyState {
 }
 
 impl Chain {
-    /// Connects to `url`, refusing nodes whose JSON-RPC version is not 0.10.x.
+    /// Connects to `url`, refusing nodes whose JSON-RPC version is not 0.10.x, with the
+    /// default [`Timeouts`].
     pub async fn connect(url: &str) -> Result<Chain, ChainError> {
+        Self::connect_with(url, Timeouts::default()).await
+    }
+
+    /// Connects like [`Chain::connect`], waiting at most `timeouts` for every request.
+    pub async fn connect_with(url: &str, timeouts: Timeouts) -> Result<Chain, ChainError> {
         let parsed = Url::parse(url).map_err(|e| ChainError::Unreachable {
             url: url.to_string(),
             detail: format!("not a valid URL ({e})"),
         })?;
-        let provider = Arc::new(JsonRpcClient::new(HttpTransport::new(parsed)));
-        let unreachable = |e: ProviderError| ChainError::Unreachable {
+        let transport = HttpTransport::new_with_client(parsed, timeouts.http_client());
+        let mut chain = Chain {
+            provider: Arc::new(JsonRpcClient::new(transport)),
             url: url.to_string(),
-            detail: e.to_string(),
+            chain_id: Felt::ZERO,
+            spec_version: String::new(),
+            timeouts,
         };
-        let spec_version = provider.spec_version().await.map_err(unreachable)?;
+        let spec_version = chain
+            .provider
+            .spec_version()
+            .await
+            .map_err(|e| chain.unreachable(e))?;
         check_spec_version(url, &spec_version)?;
-        let chain_id = provider.chain_id().await.map_err(unreachable)?;
-        Ok(Chain {
-            provider,
-            url: url.to_string(),
-            chain_id,
-            spec_version,
-        })
+        chain.chain_id = chain
+            .provider
+            .chain_id()
+            .await
+            .map_err(|e| chain.unreachable(e))?;
+        chain.spec_version = spec_version;
+        Ok(chain)
+    }
+
+    /// A failure to get any answer: a timeout, or the node is unreachable.
+    fn unreachable(&self, e: ProviderError) -> ChainError {
+        if is_timeout(&e) {
+            return self.timed_out();
+        }
+        ChainError::Unreachable {
+            url: self.url.clone(),
+            detail: e.to_string(),
+        }
+    }
+
+    fn timed_out(&self) -> ChainError {
+        ChainError::NetworkTimeout {
+            url: self.url.clone(),
+            seconds: self.timeouts.request.as_secs().max(1),
+        }
+    }
+
+    /// The timeouts this connection applies.
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
     }
 
     /// The node's chain id (e.g. `SN_SEPOLIA` as a felt).
@@ -101,6 +185,9 @@ impl Chain {
     }
 
     pub(crate) fn map_provider_error(&self, e: ProviderError) -> ChainError {
+        if is_timeout(&e) {
+            return self.timed_out();
+        }
         match e {
             ProviderError::StarknetError(StarknetError::TransactionExecutionError(data)) => {
                 ChainError::Rejected {
