@@ -19,10 +19,12 @@
 //! depend on the KDF id (see [`derive_key`]).
 //!
 //! The header format and its checks are in `header`; key derivation, sealing and opening in
-//! `crypt`; helpers for tests in `test_support`.
+//! `crypt`. The test helpers in `test_support` exist only under `cfg(test)` or the non-default
+//! `test-support` feature: production code cannot call them.
 
 mod crypt;
 mod header;
+#[cfg(any(test, feature = "test-support"))]
 mod test_support;
 
 pub use crypt::{
@@ -33,4 +35,5 @@ pub use header::{
     Argon2Params, Header, HeaderProblem, KdfId, ParamProblem, HEADER_LEN, MAGIC, NONCE_LEN,
     SALT_LEN, TAG_LEN, VERSION,
 };
+#[cfg(any(test, feature = "test-support"))]
 pub use test_support::{bit_flip_scan, seal_unchecked_for_tests, BitFlipReport};

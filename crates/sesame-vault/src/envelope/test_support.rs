@@ -1,4 +1,6 @@
 //! Helpers for tests and benches: a seal that skips the floor check, and a bit-flip tamper scan.
+//! Compiled only with `cfg(test)` or the non-default `test-support` feature, which the crate's
+//! own integration tests and benches enable through its dev-dependency on itself.
 
 use zeroize::Zeroizing;
 
