@@ -1,77 +1,18 @@
-//! The desktop app's state and use cases, free of Tauri types so they can be tested directly.
-
-use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+//! The use cases the UI calls: wallets, sessions, spending policies, sends (with a preview
+//! before anything is signed) and the activity log every one of them writes to.
 
 use serde::Serialize;
-use sesame_app::activity::{ActivityEntry, ActivityLog};
-use sesame_app::local_devnet::LocalDevnet;
+use sesame_app::activity::ActivityEntry;
 use sesame_app::{
-    custody, AppError, ErrorReply, ExecMode, ExecOutcome, Network, PolicyView, RegisterParams,
-    Sesame, SessionStatus, TxOutcome, Unlocked, WalletView,
+    AppError, ErrorReply, ExecMode, ExecOutcome, PolicyView, RegisterParams, Sesame, SessionStatus,
+    TxOutcome, WalletView,
 };
 use sesame_core::calls::{erc20_transfer, SpendingLimit};
 use sesame_core::felt::{parse_address, parse_felt, to_hex, U256};
 use sesame_core::spec::{parse_contract, parse_entrypoint, ETH, STRK};
 use sesame_core::Felt;
-use sesame_vault::{AttemptStatus, Pin, Vault};
-use tokio::sync::Mutex;
 
-/// How the shell starts; every field can be set from the environment (tests, `tauri dev`).
-#[derive(Debug, Clone)]
-pub struct ShellConfig {
-    pub data_dir: PathBuf,
-    /// Keychain namespace (`SESAME_PROFILE`, default `desktop`).
-    pub profile: String,
-    /// `SESAME_NETWORK` (default `devnet`) and `SESAME_RPC`.
-    pub network: String,
-    pub rpc: Option<String>,
-    /// Lock after this much idle time (`SESAME_AUTO_LOCK_SECS`, default 300).
-    pub auto_lock_secs: u64,
-    /// Start the embedded local devnet when the network is `devnet` and no RPC URL was given.
-    pub start_local_devnet: bool,
-}
-
-impl ShellConfig {
-    pub fn from_env() -> Self {
-        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        let data_dir = env("SESAME_DATA_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                let base = env("XDG_DATA_HOME")
-                    .map(PathBuf::from)
-                    .or_else(|| env("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-                    .unwrap_or_else(|| PathBuf::from("."));
-                base.join("sesame")
-            });
-        let rpc = env("SESAME_RPC");
-        ShellConfig {
-            data_dir,
-            profile: env("SESAME_PROFILE").unwrap_or_else(|| "desktop".into()),
-            network: env("SESAME_NETWORK").unwrap_or_else(|| "devnet".into()),
-            start_local_devnet: rpc.is_none(),
-            rpc,
-            auto_lock_secs: env("SESAME_AUTO_LOCK_SECS")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(300),
-        }
-    }
-}
-
-/// What the UI needs to choose a screen. Carries no secret.
-#[derive(Debug, Clone, Serialize)]
-pub struct AppState {
-    pub network: Network,
-    /// `None` while the node cannot be reached (`chain_error` says why).
-    pub chain_id: Option<String>,
-    pub chain_error: Option<ErrorReply>,
-    pub initialized: bool,
-    pub unlocked: bool,
-    pub attempts: AttemptStatus,
-    pub auto_lock_secs: u64,
-    pub passkey_enrolled: bool,
-}
+use super::Shell;
 
 /// A token the UI offers.
 #[derive(Debug, Clone, Serialize)]
@@ -92,20 +33,6 @@ pub struct SendPreview {
     pub remaining_calls_after: u32,
 }
 
-struct Inner {
-    network: Network,
-    app: Option<Sesame>,
-    unlocked: Option<Unlocked>,
-    last_activity: Instant,
-}
-
-/// The desktop app's state. Managed by Tauri; every command goes through it.
-pub struct Shell {
-    config: ShellConfig,
-    vault: std::sync::OnceLock<Arc<Vault>>,
-    inner: Mutex<Inner>,
-}
-
 fn arg_err(e: impl std::fmt::Display) -> AppError {
     AppError::InvalidArgument(e.to_string())
 }
@@ -119,170 +46,6 @@ fn opt_felt(text: &Option<String>) -> Result<Option<Felt>, AppError> {
 }
 
 impl Shell {
-    pub fn new(config: ShellConfig) -> Self {
-        let network = Network::resolve(&config.network, config.rpc.as_deref())
-            .unwrap_or_else(|_| Network::resolve("devnet", None).expect("devnet always resolves"));
-        Shell {
-            config,
-            vault: std::sync::OnceLock::new(),
-            inner: Mutex::new(Inner {
-                network,
-                app: None,
-                unlocked: None,
-                last_activity: Instant::now(),
-            }),
-        }
-    }
-
-    pub fn config(&self) -> &ShellConfig {
-        &self.config
-    }
-
-    async fn vault(&self) -> Result<Arc<Vault>, AppError> {
-        if let Some(v) = self.vault.get() {
-            return Ok(v.clone());
-        }
-        let profile = self.config.profile.clone();
-        let vault =
-            Arc::new(tokio::task::spawn_blocking(move || Vault::open_keychain(&profile)).await??);
-        Ok(self.vault.get_or_init(|| vault).clone())
-    }
-
-    fn activity_log(&self, network: &Network) -> ActivityLog {
-        let name: String = network
-            .name
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
-        ActivityLog::new(
-            self.config
-                .data_dir
-                .join(format!("activity-{}-{}.jsonl", self.config.profile, name)),
-        )
-    }
-
-    /// The connected app, connecting (and starting the local chain) on first use.
-    pub async fn app(&self) -> Result<Sesame, AppError> {
-        let mut inner = self.inner.lock().await;
-        if let Some(app) = &inner.app {
-            return Ok(app.clone());
-        }
-        let network = inner.network.clone();
-        if network.is_devnet() && self.config.start_local_devnet && self.config.rpc.is_none() {
-            let port =
-                url_port(&network.rpc_url).unwrap_or(sesame_app::network::DEFAULT_DEVNET_PORT);
-            LocalDevnet::new(&self.config.data_dir, port).up().await?;
-        }
-        let app = Sesame::connect(self.vault().await?, network).await?;
-        inner.app = Some(app.clone());
-        Ok(app)
-    }
-
-    async fn unlocked(&self) -> Result<Unlocked, AppError> {
-        let mut inner = self.inner.lock().await;
-        inner.last_activity = Instant::now();
-        inner.unlocked.clone().ok_or(AppError::Locked)
-    }
-
-    /// Records user activity for the idle auto-lock.
-    pub async fn touch(&self) {
-        self.inner.lock().await.last_activity = Instant::now();
-    }
-
-    /// Locks if idle for longer than the configured time; returns whether it locked now.
-    pub async fn lock_if_idle(&self) -> bool {
-        let mut inner = self.inner.lock().await;
-        let idle = inner.last_activity.elapsed() >= Duration::from_secs(self.config.auto_lock_secs);
-        if idle && inner.unlocked.is_some() {
-            inner.unlocked = None;
-            return true;
-        }
-        false
-    }
-
-    pub async fn is_unlocked(&self) -> bool {
-        self.inner.lock().await.unlocked.is_some()
-    }
-
-    pub async fn app_state(&self) -> Result<AppState, AppError> {
-        let vault = self.vault().await?;
-        let (chain_id, chain_error) = match self.app().await {
-            Ok(app) => (Some(to_hex(&app.chain().chain_id())), None),
-            Err(e) => (None, Some(e.reply())),
-        };
-        let initialized = custody::is_initialized(&vault).await?;
-        // Before the first PIN there is no counter and no passkey to read.
-        let (attempts, passkey_enrolled) = if initialized {
-            (
-                custody::attempt_status(&vault).await?,
-                custody::has_passkey(&vault).await?,
-            )
-        } else {
-            let fresh = AttemptStatus {
-                failures: 0,
-                attempts_left: sesame_vault::vault::MAX_FAILURES,
-                retry_after_secs: 0,
-                locked_out: false,
-            };
-            (fresh, false)
-        };
-        let inner = self.inner.lock().await;
-        Ok(AppState {
-            network: inner.network.clone(),
-            chain_id,
-            chain_error,
-            initialized,
-            unlocked: inner.unlocked.is_some(),
-            attempts,
-            auto_lock_secs: self.config.auto_lock_secs,
-            passkey_enrolled,
-        })
-    }
-
-    pub async fn set_network(&self, name: &str, rpc: Option<&str>) -> Result<AppState, AppError> {
-        let network = Network::resolve(name, rpc)?;
-        {
-            let mut inner = self.inner.lock().await;
-            inner.network = network;
-            inner.app = None;
-        }
-        self.app_state().await
-    }
-
-    async fn set_unlocked(&self, unlocked: Unlocked) {
-        let mut inner = self.inner.lock().await;
-        inner.unlocked = Some(unlocked);
-        inner.last_activity = Instant::now();
-    }
-
-    pub async fn vault_create(&self, pin: Pin) -> Result<AppState, AppError> {
-        let unlocked = custody::create(&self.vault().await?, pin).await?;
-        self.set_unlocked(unlocked).await;
-        self.app_state().await
-    }
-
-    pub async fn vault_unlock(&self, pin: Pin) -> Result<AppState, AppError> {
-        let unlocked = custody::unlock(&self.vault().await?, pin).await?;
-        self.set_unlocked(unlocked).await;
-        self.app_state().await
-    }
-
-    pub async fn vault_unlock_passkey(&self) -> Result<AppState, AppError> {
-        let unlocked = custody::unlock_with_passkey(&self.vault().await?).await?;
-        self.set_unlocked(unlocked).await;
-        self.app_state().await
-    }
-
-    pub async fn passkey_enroll(&self) -> Result<AppState, AppError> {
-        custody::enroll_passkey(&self.unlocked().await?).await?;
-        self.app_state().await
-    }
-
-    pub async fn vault_lock(&self) -> Result<AppState, AppError> {
-        self.inner.lock().await.unlocked = None;
-        self.app_state().await
-    }
-
     pub fn tokens(&self) -> Vec<TokenInfo> {
         vec![
             TokenInfo {
@@ -674,12 +437,6 @@ fn is_explorer_tx_link(url: &str) -> bool {
     })
 }
 
-fn url_port(url: &str) -> Option<u16> {
-    let after_scheme = url.split("://").nth(1)?;
-    let host_port = after_scheme.split('/').next()?;
-    host_port.rsplit_once(':')?.1.parse().ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -700,12 +457,6 @@ mod tests {
                 .code(),
             "INVALID_ARGUMENT"
         );
-    }
-
-    #[test]
-    fn the_devnet_port_is_read_from_the_rpc_url() {
-        assert_eq!(url_port("http://127.0.0.1:5050/rpc"), Some(5050));
-        assert_eq!(url_port("https://node.example/rpc"), None);
     }
 
     #[test]

@@ -1,0 +1,303 @@
+//! Executing calls with a session: preflight first (nothing is signed when it refuses), then
+//! a relayer, a SNIP-29 paymaster (its answer checked before signing) or the account itself;
+//! or signing an outside execution for a third party to submit.
+
+use std::sync::Arc;
+
+use sesame_chain::devnet::DevnetClient;
+use sesame_chain::paymaster::{ApiKey, ExecutionParameters, PaymasterClient};
+use sesame_chain::{OwnerAccount, SessionAccount, TxOutcome};
+use sesame_core::felt::to_hex;
+use sesame_core::keys::PrivateKey;
+use sesame_core::outside::{Call, OutsideExecution, SessionSignature, ANY_CALLER};
+use sesame_core::preflight::{self, PolicyView as PreflightPolicy, PreflightInput};
+use sesame_core::selector::is_spending_selector;
+use sesame_core::session::{LocalMark, OnChainSession};
+use sesame_core::Felt;
+use sesame_vault::SessionMeta;
+
+use super::{local_mark, EXPIRY_MARGIN_SECS};
+use crate::views::{ExecOutcome, SessionStatus, SignedOutside};
+use crate::{blocking, AppError, Sesame, Unlocked};
+
+/// Who submits a session execution and pays for it.
+#[derive(Clone, PartialEq, Eq)]
+pub enum ExecMode {
+    /// A funded account relays it: on devnet a predeployed account, elsewhere one of the
+    /// user's own wallets on this device (`Some(address)`).
+    Relayer(Option<Felt>),
+    /// A SNIP-29 paymaster at `url` builds the typed data (checked before signing), submits
+    /// it and pays (sponsored mode).
+    Paymaster {
+        url: String,
+        api_key: Option<String>,
+    },
+    /// The session signs the account's own INVOKE; the account pays.
+    Direct,
+}
+
+impl std::fmt::Debug for ExecMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExecMode::Relayer(r) => f.debug_tuple("Relayer").field(r).finish(),
+            // The API key is a credential: never printed.
+            ExecMode::Paymaster { url, .. } => f
+                .debug_struct("Paymaster")
+                .field("url", url)
+                .finish_non_exhaustive(),
+            ExecMode::Direct => f.write_str("Direct"),
+        }
+    }
+}
+
+impl Sesame {
+    async fn session_key(
+        &self,
+        unlocked: &Unlocked,
+        session: Felt,
+    ) -> Result<Arc<PrivateKey>, AppError> {
+        let u = unlocked.0.clone();
+        blocking(move || Ok(Arc::new(u.session_key(&session)?))).await
+    }
+
+    async fn policies_for(
+        &self,
+        wallet: Felt,
+        session: Felt,
+        calls: &[Call],
+    ) -> Result<Vec<PreflightPolicy>, AppError> {
+        let mut tokens: Vec<Felt> = calls
+            .iter()
+            .filter(|c| is_spending_selector(&c.selector))
+            .map(|c| c.to)
+            .collect();
+        tokens.sort();
+        tokens.dedup();
+        let mut out = Vec::new();
+        for token in tokens {
+            let p = self.chain.spending_policy(wallet, session, token).await?;
+            if p.is_set() {
+                out.push(PreflightPolicy {
+                    token,
+                    max_per_call: p.max_per_call,
+                    max_per_window: p.max_per_window,
+                    window_seconds: p.window_seconds,
+                    spent_in_window: p.spent_in_window,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Runs preflight for `calls`; returns the chain view of the session it checked.
+    async fn preflight(
+        &self,
+        wallet: Felt,
+        meta: &SessionMeta,
+        calls: &[Call],
+    ) -> Result<OnChainSession, AppError> {
+        let chain = self
+            .chain
+            .session_data(wallet, meta.session_public_key)
+            .await?;
+        let now = self.chain.block_timestamp().await?;
+        let policies = self
+            .policies_for(wallet, meta.session_public_key, calls)
+            .await?;
+        preflight::check(&PreflightInput {
+            account: wallet,
+            session: &chain,
+            known_revoked: local_mark(&meta.state) == LocalMark::Revoked,
+            now,
+            margin: EXPIRY_MARGIN_SECS,
+            calls,
+            policies: &policies,
+        })?;
+        Ok(chain)
+    }
+
+    async fn sign_outside_execution(
+        &self,
+        unlocked: &Unlocked,
+        wallet: Felt,
+        meta: &SessionMeta,
+        chain: &OnChainSession,
+        calls: Vec<Call>,
+        caller: Felt,
+    ) -> Result<(OutsideExecution, [Felt; 4]), AppError> {
+        let key = self.session_key(unlocked, meta.session_public_key).await?;
+        let outside = OutsideExecution {
+            caller,
+            nonce: PrivateKey::generate_os().public_key(),
+            execute_after: 0,
+            execute_before: chain.valid_until,
+            calls,
+        };
+        let hash = outside.message_hash(self.chain.chain_id(), wallet);
+        let sig = SessionSignature::sign(&key, &hash, chain.valid_until)
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .to_felts();
+        Ok((outside, sig))
+    }
+
+    async fn relayer_account(
+        &self,
+        unlocked: &Unlocked,
+        relayer: Option<Felt>,
+    ) -> Result<OwnerAccount, AppError> {
+        match relayer {
+            Some(address) => {
+                self.owner_account(unlocked, address).await
+            }
+            None if self.network.is_devnet() => {
+                let accounts = DevnetClient::new(&self.network.rpc_url).predeployed_accounts().await?;
+                let (address, key) = accounts
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| AppError::DevnetUnavailable("the devnet has no predeployed account to relay".into()))?;
+                let key = PrivateKey::from_be_bytes(key.to_bytes_be()).map_err(|e| AppError::Internal(e.to_string()))?;
+                Ok(OwnerAccount::new(&self.chain, address, Arc::new(key)))
+            }
+            None => Err(AppError::InvalidArgument(
+                "name a relayer: one of your funded wallets on this network (--relayer ADDRESS), or use --direct".into(),
+            )),
+        }
+    }
+
+    /// Preflight only: whether the account would accept `calls` from the session now. Returns
+    /// the session's status as checked.
+    pub async fn session_check(
+        &self,
+        wallet: Option<Felt>,
+        session: Option<Felt>,
+        calls: &[Call],
+    ) -> Result<SessionStatus, AppError> {
+        let wallet = self.pick_wallet(wallet).await?;
+        let meta = self.pick_session(wallet.wallet_address, session).await?;
+        let chain = self.preflight(wallet.wallet_address, &meta, calls).await?;
+        let now = self.chain.block_timestamp().await?;
+        Ok(self.status_of(&meta, &chain, now))
+    }
+
+    /// Executes `calls` with a session, after preflight. Nothing is signed or sent when
+    /// preflight refuses; the chain's simulation then refuses anything preflight missed.
+    pub async fn session_execute(
+        &self,
+        unlocked: &Unlocked,
+        wallet: Option<Felt>,
+        session: Option<Felt>,
+        calls: Vec<Call>,
+        mode: ExecMode,
+    ) -> Result<ExecOutcome, AppError> {
+        let wallet = self.pick_wallet(wallet).await?;
+        let meta = self.pick_session(wallet.wallet_address, session).await?;
+        let chain = self.preflight(wallet.wallet_address, &meta, &calls).await?;
+        let (tx, mode_name, paid_by) = match mode {
+            ExecMode::Relayer(relayer) => {
+                let relayer = self.relayer_account(unlocked, relayer).await?;
+                let (outside, sig) = self
+                    .sign_outside_execution(
+                        unlocked,
+                        wallet.wallet_address,
+                        &meta,
+                        &chain,
+                        calls,
+                        ANY_CALLER,
+                    )
+                    .await?;
+                let tx = relayer.relay(wallet.wallet_address, &outside, &sig).await?;
+                (tx, "relayer", to_hex(&relayer.address()))
+            }
+            ExecMode::Paymaster { url, api_key } => {
+                let client = PaymasterClient::new(&url, api_key.map(ApiKey::new))?;
+                let prepared = client
+                    .prepare_invoke(
+                        self.chain.chain_id(),
+                        wallet.wallet_address,
+                        &calls,
+                        &ExecutionParameters::sponsored(),
+                    )
+                    .await?;
+                let key = self.session_key(unlocked, meta.session_public_key).await?;
+                let sig = SessionSignature::sign(&key, &prepared.message_hash(), chain.valid_until)
+                    .map_err(|e| AppError::Internal(e.to_string()))?
+                    .to_felts();
+                let sent = client.execute_prepared(&prepared, &sig).await?;
+                self.chain.wait_for_receipt(sent.transaction_hash).await?;
+                let outcome = TxOutcome {
+                    tx_hash: to_hex(&sent.transaction_hash),
+                    fee: String::new(),
+                    fee_unit: String::new(),
+                };
+                (outcome, "paymaster", url)
+            }
+            ExecMode::Direct => {
+                let key = self.session_key(unlocked, meta.session_public_key).await?;
+                let account =
+                    SessionAccount::new(&self.chain, wallet.wallet_address, key, chain.valid_until);
+                (
+                    account.execute(&calls).await?,
+                    "direct",
+                    to_hex(&wallet.wallet_address),
+                )
+            }
+        };
+        let after = self
+            .chain
+            .session_data(wallet.wallet_address, meta.session_public_key)
+            .await?;
+        Ok(ExecOutcome {
+            explorer_url: self.network.explorer_tx_url(&tx.tx_hash),
+            tx_hash: tx.tx_hash,
+            mode: mode_name.to_string(),
+            paid_by,
+            fee: tx.fee,
+            fee_unit: tx.fee_unit,
+            remaining_calls: after.remaining_calls,
+        })
+    }
+
+    /// Signs an outside execution of `calls` (after preflight) without submitting it, for any
+    /// third-party relayer or paymaster. `caller` defaults to `ANY_CALLER`.
+    pub async fn session_sign_outside(
+        &self,
+        unlocked: &Unlocked,
+        wallet: Option<Felt>,
+        session: Option<Felt>,
+        calls: Vec<Call>,
+        caller: Option<Felt>,
+    ) -> Result<SignedOutside, AppError> {
+        let wallet = self.pick_wallet(wallet).await?;
+        let meta = self.pick_session(wallet.wallet_address, session).await?;
+        let chain = self.preflight(wallet.wallet_address, &meta, &calls).await?;
+        let (outside, sig) = self
+            .sign_outside_execution(
+                unlocked,
+                wallet.wallet_address,
+                &meta,
+                &chain,
+                calls,
+                caller.unwrap_or(ANY_CALLER),
+            )
+            .await?;
+        let hex = |f: &Felt| to_hex(f);
+        Ok(SignedOutside {
+            account: hex(&wallet.wallet_address),
+            chain_id: hex(&self.chain.chain_id()),
+            message_hash: hex(&outside.message_hash(self.chain.chain_id(), wallet.wallet_address)),
+            outside_execution: serde_json::json!({
+                "caller": hex(&outside.caller),
+                "nonce": hex(&outside.nonce),
+                "execute_after": outside.execute_after,
+                "execute_before": outside.execute_before,
+                "calls": outside.calls.iter().map(|c| serde_json::json!({
+                    "to": hex(&c.to),
+                    "selector": hex(&c.selector),
+                    "calldata": c.calldata.iter().map(hex).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            }),
+            signature: sig.iter().map(hex).collect(),
+            calldata: outside.to_calldata(&sig).iter().map(hex).collect(),
+        })
+    }
+}

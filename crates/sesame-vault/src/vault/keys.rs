@@ -1,0 +1,183 @@
+//! Owner and session keys, each sealed under the data key in its own keychain item and listed
+//! in the index. Reading a key checks it against its recorded public key, so a record moved
+//! under another name is refused.
+
+use rand_core::OsRng;
+use sesame_core::keys::PrivateKey;
+use sesame_core::Felt;
+
+use super::{OwnerKeyMeta, SessionMeta, UnlockedVault};
+use crate::chipi::{ChipiSessionKeyData, ChipiWalletData};
+use crate::envelope::{self, Argon2Params, KeySource};
+use crate::error::VaultError;
+use crate::secret::Pin;
+
+fn hex_felt(felt: &Felt) -> String {
+    sesame_core::felt::to_hex(felt)
+}
+
+pub(super) fn key_from(plaintext: &[u8]) -> Result<PrivateKey, VaultError> {
+    let mut bytes: [u8; 32] = plaintext.try_into().map_err(|_| VaultError::Tampered)?;
+    let key = PrivateKey::from_be_bytes(bytes).map_err(|_| VaultError::Tampered);
+    zeroize::Zeroize::zeroize(&mut bytes);
+    key
+}
+
+pub(super) fn owner_name(wallet: &Felt) -> String {
+    format!("owner/{}", hex_felt(wallet))
+}
+
+pub(super) fn session_name(session_public_key: &Felt) -> String {
+    format!("session/{}", hex_felt(session_public_key))
+}
+
+impl UnlockedVault {
+    fn seal_key(&self, key: &PrivateKey) -> Result<Vec<u8>, VaultError> {
+        envelope::seal(
+            &KeySource::DataKey(&self.data_key),
+            Argon2Params::FLOOR,
+            key.expose_be_bytes(),
+            &mut OsRng,
+        )
+        .map_err(|_| VaultError::WrongPinOrDamaged)
+    }
+
+    fn open_key(&self, name: &str, expected_public_key: &Felt) -> Result<PrivateKey, VaultError> {
+        let blob = self
+            .vault
+            .get(name)?
+            .ok_or(VaultError::NotFound("key record"))?;
+        let plain = envelope::open(&blob, &KeySource::DataKey(&self.data_key))?;
+        let key = key_from(&plain)?;
+        // A record moved under another name decrypts, but to the wrong public key.
+        if key.public_key() != *expected_public_key {
+            return Err(VaultError::Tampered);
+        }
+        Ok(key)
+    }
+
+    pub(super) fn write_owner_record(
+        &self,
+        wallet: &Felt,
+        key: &PrivateKey,
+    ) -> Result<(), VaultError> {
+        let sealed = self.seal_key(key)?;
+        self.vault.set(&owner_name(wallet), &sealed)
+    }
+
+    /// Stores (or replaces) the owner key of `wallet_address`. Storing an owner key also resets
+    /// the PIN attempt counter.
+    pub fn store_owner_key(
+        &self,
+        wallet_address: Felt,
+        network: &str,
+        key: &PrivateKey,
+    ) -> Result<OwnerKeyMeta, VaultError> {
+        let _g = self.vault.guard();
+        let mut index = self.vault.read_index(&self.device)?;
+        self.write_owner_record(&wallet_address, key)?;
+        let meta = OwnerKeyMeta {
+            wallet_address,
+            public_key: key.public_key(),
+            network: network.to_owned(),
+            created_at: self.vault.clock.now_unix(),
+        };
+        index.owners.retain(|o| o.wallet_address != wallet_address);
+        index.owners.push(meta.clone());
+        self.vault.write_index(&self.device, &index)?;
+        self.vault.reset_attempts(&self.device)?;
+        Ok(meta)
+    }
+
+    /// The owner key of `wallet_address`.
+    pub fn owner_key(&self, wallet_address: &Felt) -> Result<PrivateKey, VaultError> {
+        let index = self.vault.read_index(&self.device)?;
+        let meta = index
+            .owners
+            .iter()
+            .find(|o| o.wallet_address == *wallet_address)
+            .ok_or(VaultError::NotFound("wallet"))?;
+        self.open_key(&owner_name(wallet_address), &meta.public_key)
+    }
+
+    /// Stores (or replaces) a session key, indexed by its public key.
+    pub fn store_session_key(
+        &self,
+        wallet_address: Felt,
+        valid_until: u64,
+        state: &str,
+        key: &PrivateKey,
+    ) -> Result<SessionMeta, VaultError> {
+        let _g = self.vault.guard();
+        let mut index = self.vault.read_index(&self.device)?;
+        let session_public_key = key.public_key();
+        let sealed = self.seal_key(key)?;
+        self.vault
+            .set(&session_name(&session_public_key), &sealed)?;
+        let meta = SessionMeta {
+            wallet_address,
+            session_public_key,
+            valid_until,
+            state: state.to_owned(),
+            created_at: self.vault.clock.now_unix(),
+        };
+        index
+            .sessions
+            .retain(|s| s.session_public_key != session_public_key);
+        index.sessions.push(meta.clone());
+        self.vault.write_index(&self.device, &index)?;
+        Ok(meta)
+    }
+
+    /// The session key whose public key is `session_public_key`.
+    pub fn session_key(&self, session_public_key: &Felt) -> Result<PrivateKey, VaultError> {
+        let index = self.vault.read_index(&self.device)?;
+        if !index
+            .sessions
+            .iter()
+            .any(|s| s.session_public_key == *session_public_key)
+        {
+            return Err(VaultError::NotFound("session key"));
+        }
+        self.open_key(&session_name(session_public_key), session_public_key)
+    }
+
+    /// Removes a session key and its metadata.
+    pub fn delete_session(&self, session_public_key: &Felt) -> Result<(), VaultError> {
+        let _g = self.vault.guard();
+        let mut index = self.vault.read_index(&self.device)?;
+        index
+            .sessions
+            .retain(|s| s.session_public_key != *session_public_key);
+        self.vault.write_index(&self.device, &index)?;
+        self.vault.delete(&session_name(session_public_key))
+    }
+
+    /// Imports a Chipi `SessionKeyData` JSON encrypted with `encrypt_key`: decrypts it, checks
+    /// the public key, and stores it in a v1 envelope.
+    pub fn import_chipi_session(
+        &self,
+        session_key_data_json: &str,
+        encrypt_key: &Pin,
+        wallet_address: Felt,
+        state: &str,
+    ) -> Result<SessionMeta, VaultError> {
+        let data = ChipiSessionKeyData::from_json(session_key_data_json)?;
+        let key = data.decrypt(encrypt_key)?;
+        self.store_session_key(wallet_address, data.valid_until, state, &key)
+    }
+
+    /// Imports a Chipi `WalletData` JSON encrypted with `encrypt_key` as the owner key of
+    /// `wallet_address` (this also resets the PIN attempt counter).
+    pub fn import_chipi_wallet(
+        &self,
+        wallet_data_json: &str,
+        encrypt_key: &Pin,
+        wallet_address: Felt,
+        network: &str,
+    ) -> Result<OwnerKeyMeta, VaultError> {
+        let data = ChipiWalletData::from_json(wallet_data_json)?;
+        let key = data.decrypt(encrypt_key)?;
+        self.store_owner_key(wallet_address, network, &key)
+    }
+}

@@ -1,0 +1,44 @@
+//! How the shell starts: [`ShellConfig`], read from the environment.
+
+use std::path::PathBuf;
+
+/// How the shell starts; every field can be set from the environment (tests, `tauri dev`).
+#[derive(Debug, Clone)]
+pub struct ShellConfig {
+    pub data_dir: PathBuf,
+    /// Keychain namespace (`SESAME_PROFILE`, default `desktop`).
+    pub profile: String,
+    /// `SESAME_NETWORK` (default `devnet`) and `SESAME_RPC`.
+    pub network: String,
+    pub rpc: Option<String>,
+    /// Lock after this much idle time (`SESAME_AUTO_LOCK_SECS`, default 300).
+    pub auto_lock_secs: u64,
+    /// Start the embedded local devnet when the network is `devnet` and no RPC URL was given.
+    pub start_local_devnet: bool,
+}
+
+impl ShellConfig {
+    pub fn from_env() -> Self {
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let data_dir = env("SESAME_DATA_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                let base = env("XDG_DATA_HOME")
+                    .map(PathBuf::from)
+                    .or_else(|| env("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+                    .unwrap_or_else(|| PathBuf::from("."));
+                base.join("sesame")
+            });
+        let rpc = env("SESAME_RPC");
+        ShellConfig {
+            data_dir,
+            profile: env("SESAME_PROFILE").unwrap_or_else(|| "desktop".into()),
+            network: env("SESAME_NETWORK").unwrap_or_else(|| "devnet".into()),
+            start_local_devnet: rpc.is_none(),
+            rpc,
+            auto_lock_secs: env("SESAME_AUTO_LOCK_SECS")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(300),
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! The shell's state: the vault, the connection to the current network (connecting and
+//! starting the local chain on first use), the unlocked vault and the idle clock that locks it.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use sesame_app::activity::ActivityLog;
+use sesame_app::local_devnet::LocalDevnet;
+use sesame_app::{custody, AppError, ErrorReply, Network, Sesame, Unlocked};
+use sesame_core::felt::to_hex;
+use sesame_vault::{AttemptStatus, Pin, Vault};
+use tokio::sync::Mutex;
+
+use super::ShellConfig;
+
+/// What the UI needs to choose a screen. Carries no secret.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppState {
+    pub network: Network,
+    /// `None` while the node cannot be reached (`chain_error` says why).
+    pub chain_id: Option<String>,
+    pub chain_error: Option<ErrorReply>,
+    pub initialized: bool,
+    pub unlocked: bool,
+    pub attempts: AttemptStatus,
+    pub auto_lock_secs: u64,
+    pub passkey_enrolled: bool,
+}
+
+struct Inner {
+    network: Network,
+    app: Option<Sesame>,
+    unlocked: Option<Unlocked>,
+    last_activity: Instant,
+}
+
+/// The desktop app's state. Managed by Tauri; every command goes through it.
+pub struct Shell {
+    config: ShellConfig,
+    vault: std::sync::OnceLock<Arc<Vault>>,
+    inner: Mutex<Inner>,
+}
+
+impl Shell {
+    pub fn new(config: ShellConfig) -> Self {
+        let network = Network::resolve(&config.network, config.rpc.as_deref())
+            .unwrap_or_else(|_| Network::resolve("devnet", None).expect("devnet always resolves"));
+        Shell {
+            config,
+            vault: std::sync::OnceLock::new(),
+            inner: Mutex::new(Inner {
+                network,
+                app: None,
+                unlocked: None,
+                last_activity: Instant::now(),
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &ShellConfig {
+        &self.config
+    }
+
+    async fn vault(&self) -> Result<Arc<Vault>, AppError> {
+        if let Some(v) = self.vault.get() {
+            return Ok(v.clone());
+        }
+        let profile = self.config.profile.clone();
+        let vault =
+            Arc::new(tokio::task::spawn_blocking(move || Vault::open_keychain(&profile)).await??);
+        Ok(self.vault.get_or_init(|| vault).clone())
+    }
+
+    pub(super) fn activity_log(&self, network: &Network) -> ActivityLog {
+        let name: String = network
+            .name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        ActivityLog::new(
+            self.config
+                .data_dir
+                .join(format!("activity-{}-{}.jsonl", self.config.profile, name)),
+        )
+    }
+
+    /// The connected app, connecting (and starting the local chain) on first use.
+    pub async fn app(&self) -> Result<Sesame, AppError> {
+        let mut inner = self.inner.lock().await;
+        if let Some(app) = &inner.app {
+            return Ok(app.clone());
+        }
+        let network = inner.network.clone();
+        if network.is_devnet() && self.config.start_local_devnet && self.config.rpc.is_none() {
+            let port =
+                url_port(&network.rpc_url).unwrap_or(sesame_app::network::DEFAULT_DEVNET_PORT);
+            LocalDevnet::new(&self.config.data_dir, port).up().await?;
+        }
+        let app = Sesame::connect(self.vault().await?, network).await?;
+        inner.app = Some(app.clone());
+        Ok(app)
+    }
+
+    pub(super) async fn unlocked(&self) -> Result<Unlocked, AppError> {
+        let mut inner = self.inner.lock().await;
+        inner.last_activity = Instant::now();
+        inner.unlocked.clone().ok_or(AppError::Locked)
+    }
+
+    /// Records user activity for the idle auto-lock.
+    pub async fn touch(&self) {
+        self.inner.lock().await.last_activity = Instant::now();
+    }
+
+    /// Locks if idle for longer than the configured time; returns whether it locked now.
+    pub async fn lock_if_idle(&self) -> bool {
+        let mut inner = self.inner.lock().await;
+        let idle = inner.last_activity.elapsed() >= Duration::from_secs(self.config.auto_lock_secs);
+        if idle && inner.unlocked.is_some() {
+            inner.unlocked = None;
+            return true;
+        }
+        false
+    }
+
+    pub async fn is_unlocked(&self) -> bool {
+        self.inner.lock().await.unlocked.is_some()
+    }
+
+    pub async fn app_state(&self) -> Result<AppState, AppError> {
+        let vault = self.vault().await?;
+        let (chain_id, chain_error) = match self.app().await {
+            Ok(app) => (Some(to_hex(&app.chain().chain_id())), None),
+            Err(e) => (None, Some(e.reply())),
+        };
+        let initialized = custody::is_initialized(&vault).await?;
+        // Before the first PIN there is no counter and no passkey to read.
+        let (attempts, passkey_enrolled) = if initialized {
+            (
+                custody::attempt_status(&vault).await?,
+                custody::has_passkey(&vault).await?,
+            )
+        } else {
+            let fresh = AttemptStatus {
+                failures: 0,
+                attempts_left: sesame_vault::vault::MAX_FAILURES,
+                retry_after_secs: 0,
+                locked_out: false,
+            };
+            (fresh, false)
+        };
+        let inner = self.inner.lock().await;
+        Ok(AppState {
+            network: inner.network.clone(),
+            chain_id,
+            chain_error,
+            initialized,
+            unlocked: inner.unlocked.is_some(),
+            attempts,
+            auto_lock_secs: self.config.auto_lock_secs,
+            passkey_enrolled,
+        })
+    }
+
+    pub async fn set_network(&self, name: &str, rpc: Option<&str>) -> Result<AppState, AppError> {
+        let network = Network::resolve(name, rpc)?;
+        {
+            let mut inner = self.inner.lock().await;
+            inner.network = network;
+            inner.app = None;
+        }
+        self.app_state().await
+    }
+
+    async fn set_unlocked(&self, unlocked: Unlocked) {
+        let mut inner = self.inner.lock().await;
+        inner.unlocked = Some(unlocked);
+        inner.last_activity = Instant::now();
+    }
+
+    pub async fn vault_create(&self, pin: Pin) -> Result<AppState, AppError> {
+        let unlocked = custody::create(&self.vault().await?, pin).await?;
+        self.set_unlocked(unlocked).await;
+        self.app_state().await
+    }
+
+    pub async fn vault_unlock(&self, pin: Pin) -> Result<AppState, AppError> {
+        let unlocked = custody::unlock(&self.vault().await?, pin).await?;
+        self.set_unlocked(unlocked).await;
+        self.app_state().await
+    }
+
+    pub async fn vault_unlock_passkey(&self) -> Result<AppState, AppError> {
+        let unlocked = custody::unlock_with_passkey(&self.vault().await?).await?;
+        self.set_unlocked(unlocked).await;
+        self.app_state().await
+    }
+
+    pub async fn passkey_enroll(&self) -> Result<AppState, AppError> {
+        custody::enroll_passkey(&self.unlocked().await?).await?;
+        self.app_state().await
+    }
+
+    pub async fn vault_lock(&self) -> Result<AppState, AppError> {
+        self.inner.lock().await.unlocked = None;
+        self.app_state().await
+    }
+}
+
+fn url_port(url: &str) -> Option<u16> {
+    let after_scheme = url.split("://").nth(1)?;
+    let host_port = after_scheme.split('/').next()?;
+    host_port.rsplit_once(':')?.1.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_devnet_port_is_read_from_the_rpc_url() {
+        assert_eq!(url_port("http://127.0.0.1:5050/rpc"), Some(5050));
+        assert_eq!(url_port("https://node.example/rpc"), None);
+    }
+}
