@@ -94,3 +94,14 @@ async fn the_same_short_timeouts_are_no_problem_for_a_node_that_answers() {
     assert_eq!(chain.chain_id(), fx.chain.chain_id());
     assert_eq!(chain.timeouts(), short());
 }
+
+#[tokio::test]
+async fn a_paymaster_that_never_answers_fails_with_network_timeout() {
+    use sesame_chain::paymaster::PaymasterClient;
+    let url = silent_node();
+    let client = PaymasterClient::with_timeouts(&url, None, short()).unwrap();
+    let err = client.is_available().await.unwrap_err();
+    assert_eq!(err.code(), "NETWORK_TIMEOUT", "{err}");
+    // Through the chain error the app sees, the code stays the same.
+    assert_eq!(sesame_chain::ChainError::from(err).code(), "NETWORK_TIMEOUT");
+}

@@ -8,6 +8,8 @@
 use starknet_rust_crypto::poseidon_hash_many;
 use starknet_types_core::felt::Felt;
 
+use rand_core::{CryptoRng, RngCore};
+
 use crate::keys::{KeyError, PrivateKey, Signature};
 use crate::selector::selector_from_name;
 
@@ -163,10 +165,28 @@ impl SessionSignature {
     }
 }
 
+/// A fresh single-use SNIP-9 nonce: 248 random bits (31 bytes), so always a valid felt. The
+/// account only needs it unused; randomness keeps two devices from ever colliding.
+pub fn random_nonce<R: RngCore + CryptoRng>(rng: &mut R) -> Felt {
+    let mut bytes = [0u8; 32];
+    rng.fill_bytes(&mut bytes[1..]);
+    Felt::from_bytes_be(&bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::felt::short_string;
+
+    #[test]
+    fn random_nonces_differ_and_fit_in_248_bits() {
+        let mut rng = rand_core::OsRng;
+        let a = random_nonce(&mut rng);
+        let b = random_nonce(&mut rng);
+        assert_ne!(a, b);
+        assert!(a.to_bytes_be()[0] == 0 && b.to_bytes_be()[0] == 0);
+        assert_ne!(a, Felt::ZERO);
+    }
 
     #[test]
     fn signing_with_the_stored_public_key_matches_deriving_it_and_a_wrong_one_does_not_verify() {

@@ -9,7 +9,7 @@ use sesame_chain::paymaster::{ApiKey, ExecutionParameters, PaymasterClient};
 use sesame_chain::{OwnerAccount, SessionAccount, TxOutcome};
 use sesame_core::felt::to_hex;
 use sesame_core::keys::PrivateKey;
-use sesame_core::outside::{Call, OutsideExecution, SessionSignature, ANY_CALLER};
+use sesame_core::outside::{random_nonce, Call, OutsideExecution, SessionSignature, ANY_CALLER};
 use sesame_core::preflight::{self, PolicyView as PreflightPolicy, PreflightInput};
 use sesame_core::selector::is_spending_selector;
 use sesame_core::session::{LocalMark, OnChainSession};
@@ -96,14 +96,15 @@ impl Sesame {
         meta: &SessionMeta,
         calls: &[Call],
     ) -> Result<OnChainSession, AppError> {
-        let chain = self
-            .chain
-            .session_data(wallet, meta.session_public_key)
-            .await?;
-        let now = self.chain.block_timestamp().await?;
-        let policies = self
-            .policies_for(wallet, meta.session_public_key, calls)
-            .await?;
+        // Three independent reads: one round trip of latency instead of three.
+        let (chain, now, policies) = tokio::try_join!(
+            async {
+                let s = self.chain.session_data(wallet, meta.session_public_key);
+                s.await.map_err(AppError::from)
+            },
+            async { self.chain.block_timestamp().await.map_err(AppError::from) },
+            self.policies_for(wallet, meta.session_public_key, calls),
+        )?;
         preflight::check(&PreflightInput {
             account: wallet,
             session: &chain,
@@ -128,13 +129,13 @@ impl Sesame {
         let key = self.session_key(unlocked, meta.session_public_key).await?;
         let outside = OutsideExecution {
             caller,
-            nonce: PrivateKey::generate_os().public_key(),
+            nonce: random_nonce(&mut rand_core::OsRng),
             execute_after: 0,
             execute_before: chain.valid_until,
             calls,
         };
         let hash = outside.message_hash(self.chain.chain_id(), wallet);
-        let sig = SessionSignature::sign(&key, &hash, chain.valid_until)
+        let sig = SessionSignature::sign_as(&key, meta.session_public_key, &hash, chain.valid_until)
             .map_err(|e| AppError::Internal(e.to_string()))?
             .to_felts();
         Ok((outside, sig))
@@ -219,7 +220,12 @@ impl Sesame {
                     )
                     .await?;
                 let key = self.session_key(unlocked, meta.session_public_key).await?;
-                let sig = SessionSignature::sign(&key, &prepared.message_hash(), chain.valid_until)
+                let sig = SessionSignature::sign_as(
+                    &key,
+                    meta.session_public_key,
+                    &prepared.message_hash(),
+                    chain.valid_until,
+                )
                     .map_err(|e| AppError::Internal(e.to_string()))?
                     .to_felts();
                 let sent = client.execute_prepared(&prepared, &sig).await?;

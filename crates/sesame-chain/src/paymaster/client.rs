@@ -24,6 +24,7 @@ pub struct PaymasterClient {
     api_key: Option<ApiKey>,
     http: reqwest::Client,
     next_id: AtomicU64,
+    request_timeout: Duration,
 }
 
 impl std::fmt::Debug for PaymasterClient {
@@ -38,6 +39,15 @@ impl std::fmt::Debug for PaymasterClient {
 impl PaymasterClient {
     /// A client for the paymaster at `url`; `api_key` goes in [`API_KEY_HEADER`].
     pub fn new(url: &str, api_key: Option<ApiKey>) -> Result<Self, PaymasterError> {
+        Self::with_timeouts(url, api_key, crate::Timeouts::default())
+    }
+
+    /// A client like [`PaymasterClient::new`] that waits at most `timeouts` per request.
+    pub fn with_timeouts(
+        url: &str,
+        api_key: Option<ApiKey>,
+        timeouts: crate::Timeouts,
+    ) -> Result<Self, PaymasterError> {
         let unavailable = |detail: String| PaymasterError::Unavailable {
             url: url.to_string(),
             detail,
@@ -48,8 +58,8 @@ impl PaymasterClient {
             return Err(unavailable("the URL must be http or https".into()));
         }
         let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(180))
+            .connect_timeout(timeouts.connect)
+            .timeout(timeouts.request)
             .build()
             .map_err(|e| unavailable(e.to_string()))?;
         Ok(PaymasterClient {
@@ -57,6 +67,7 @@ impl PaymasterClient {
             api_key,
             http,
             next_id: AtomicU64::new(1),
+            request_timeout: timeouts.request,
         })
     }
 
@@ -67,20 +78,29 @@ impl PaymasterClient {
     async fn request(&self, method: &str, params: Value) -> Result<Value, PaymasterError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
-        let unavailable = |detail: String| PaymasterError::Unavailable {
-            url: self.url.clone(),
-            detail,
+        let unavailable = |e: reqwest::Error| {
+            if e.is_timeout() {
+                PaymasterError::Timeout {
+                    url: self.url.clone(),
+                    seconds: self.request_timeout.as_secs().max(1),
+                }
+            } else {
+                PaymasterError::Unavailable {
+                    url: self.url.clone(),
+                    detail: error_chain(&e),
+                }
+            }
         };
         let mut req = self.http.post(&self.url).json(&body);
         if let Some(key) = &self.api_key {
             req = req.header(API_KEY_HEADER, key.expose());
         }
-        let resp = req.send().await.map_err(|e| unavailable(error_chain(&e)))?;
+        let resp = req.send().await.map_err(unavailable)?;
         let status = resp.status();
         let bytes = resp
             .bytes()
             .await
-            .map_err(|e| unavailable(error_chain(&e)))?;
+            .map_err(unavailable)?;
         let reply: Option<Value> = serde_json::from_slice(&bytes).ok();
         if let Some(err) = reply.as_ref().and_then(|r| r.get("error")) {
             return Err(PaymasterError::from_rpc_error(err));
@@ -91,7 +111,10 @@ impl PaymasterClient {
             });
         }
         if status.is_server_error() {
-            return Err(unavailable(format!("HTTP {status}")));
+            return Err(PaymasterError::Unavailable {
+                url: self.url.clone(),
+                detail: format!("HTTP {status}"),
+            });
         }
         if !status.is_success() {
             return Err(PaymasterError::BadResponse(format!("HTTP {status}")));

@@ -29,6 +29,9 @@ pub enum PaymasterError {
     /// No answer at all: down, wrong URL, network error, 5xx.
     #[error("cannot reach the paymaster at {url}: {detail}")]
     Unavailable { url: String, detail: String },
+    /// The paymaster accepted the connection but did not answer in time.
+    #[error("the paymaster at {url} did not answer within {seconds} s")]
+    Timeout { url: String, seconds: u64 },
     /// The API key is missing or refused (AVNU: code 163 with `x-paymaster-api-key is invalid`).
     #[error("the paymaster refused the API key{}", suffix(.detail))]
     InvalidApiKey { detail: String },
@@ -92,6 +95,7 @@ impl PaymasterError {
     pub fn code(&self) -> &'static str {
         match self {
             PaymasterError::Unavailable { .. } => "PAYMASTER_UNAVAILABLE",
+            PaymasterError::Timeout { .. } => "NETWORK_TIMEOUT",
             PaymasterError::InvalidApiKey { .. } => "PAYMASTER_INVALID_API_KEY",
             PaymasterError::InvalidAddress { .. } => "PAYMASTER_INVALID_ADDRESS",
             PaymasterError::TokenNotSupported { .. } => "PAYMASTER_TOKEN_NOT_SUPPORTED",
@@ -188,6 +192,7 @@ impl From<PaymasterError> for ChainError {
     fn from(e: PaymasterError) -> ChainError {
         match e {
             PaymasterError::Unavailable { url, detail } => ChainError::Unreachable { url, detail },
+            PaymasterError::Timeout { url, seconds } => ChainError::NetworkTimeout { url, seconds },
             PaymasterError::TransactionExecution { reason } => ChainError::Rejected { reason },
             other => ChainError::Unexpected(format!("{} ({})", other, other.code())),
         }
