@@ -103,5 +103,8 @@ async fn a_paymaster_that_never_answers_fails_with_network_timeout() {
     let err = client.is_available().await.unwrap_err();
     assert_eq!(err.code(), "NETWORK_TIMEOUT", "{err}");
     // Through the chain error the app sees, the code stays the same.
-    assert_eq!(sesame_chain::ChainError::from(err).code(), "NETWORK_TIMEOUT");
+    assert_eq!(
+        sesame_chain::ChainError::from(err).code(),
+        "NETWORK_TIMEOUT"
+    );
 }

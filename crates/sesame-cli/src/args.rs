@@ -56,6 +56,43 @@ pub enum Command {
         #[command(subcommand)]
         cmd: SessionCmd,
     },
+    /// This device's vault: backups, and the ways back from a forgotten or locked PIN.
+    Vault {
+        #[command(subcommand)]
+        cmd: VaultCmd,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum VaultCmd {
+    /// Write an encrypted backup of every wallet and session key (PIN, then the passphrase
+    /// twice; with --pin-stdin/--passphrase-stdin one per line on standard input).
+    Backup {
+        /// The backup file to create (never overwritten; written with mode 0600).
+        #[arg(long)]
+        out: PathBuf,
+        /// Read the secrets from standard input, one per line.
+        #[arg(long)]
+        passphrase_stdin: bool,
+    },
+    /// Make a backup this device's vault, under a new PIN (the passphrase, then the new PIN
+    /// twice).
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+        /// Read the secrets from standard input, one per line.
+        #[arg(long)]
+        passphrase_stdin: bool,
+        /// Replace the vault already on this device (its keys missing from the backup are lost).
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Open a forgotten or locked vault with the owner key of --wallet and set a new PIN (the
+    /// owner key, then the new PIN twice); wallets and sessions are kept.
+    Recover,
+    /// Whether a vault exists, and where the PIN attempt limit stands.
+    Status,
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -20,7 +20,7 @@ use sesame_core::felt::{parse_address, U256};
 use sesame_core::spec::{parse_call, parse_contract, parse_entrypoint};
 use sesame_vault::{Pin, Vault};
 
-use args::{Cli, Command, DevnetCmd, PolicyCmd, SessionCmd, WalletCmd};
+use args::{Cli, Command, DevnetCmd, PolicyCmd, SessionCmd, VaultCmd, WalletCmd};
 use input::Secrets;
 
 fn data_dir() -> PathBuf {
@@ -140,7 +140,126 @@ async fn run(mut ctx: Ctx) -> Result<Value, AppError> {
             let app = ctx.app().await?;
             session(&mut ctx, &app, cmd).await
         }
+        Command::Vault { cmd } => vault(&mut ctx, cmd).await,
     }
+}
+
+impl Ctx {
+    /// The vault alone: backups and recovery need no chain.
+    async fn vault(&self) -> Result<Arc<Vault>, AppError> {
+        let profile = self.cli.profile.clone();
+        let vault = tokio::task::spawn_blocking(move || Vault::open_keychain(&profile)).await??;
+        Ok(Arc::new(vault))
+    }
+
+    /// A new secret typed twice; the two must match.
+    fn read_new(&mut self, what: &str) -> Result<String, AppError> {
+        let first = self.secrets.read(what, &format!("New {what}: "))?;
+        let again = self.secrets.read(what, &format!("Repeat the {what}: "))?;
+        if first != again {
+            return Err(bad(format!("the two {what}s differ; nothing was changed")));
+        }
+        Ok(first)
+    }
+}
+
+async fn vault(ctx: &mut Ctx, cmd: VaultCmd) -> Result<Value, AppError> {
+    use sesame_app::custody;
+    use sesame_vault::Passphrase;
+    let vault = ctx.vault().await?;
+    match cmd {
+        VaultCmd::Backup {
+            out,
+            passphrase_stdin,
+        } => {
+            if passphrase_stdin {
+                ctx.secrets = Secrets::new(true);
+            }
+            if out.exists() {
+                return Err(bad(format!(
+                    "{} exists; choose a new file name (a backup never overwrites one)",
+                    out.display()
+                )));
+            }
+            let pin = Pin::new(ctx.secrets.read("PIN", "PIN: ")?);
+            let unlocked = custody::unlock(&vault, pin).await?;
+            let passphrase = Passphrase::new(ctx.read_new("backup passphrase")?);
+            let bytes = custody::backup(&unlocked, passphrase).await?;
+            write_private_file(&out, &bytes)
+                .map_err(|e| bad(format!("cannot write {}: {e}", out.display())))?;
+            let summary = json!({
+                "file": out.display().to_string(),
+                "bytes": bytes.len(),
+                "wallets": vault.list_owner_keys()?.len(),
+                "sessions": vault.list_sessions()?.len(),
+            });
+            Ok(summary)
+        }
+        VaultCmd::Restore {
+            from,
+            passphrase_stdin,
+            replace,
+        } => {
+            if passphrase_stdin {
+                ctx.secrets = Secrets::new(true);
+            }
+            let bytes = std::fs::read(&from)
+                .map_err(|e| bad(format!("cannot read {}: {e}", from.display())))?;
+            let passphrase =
+                Passphrase::new(ctx.secrets.read("backup passphrase", "Passphrase: ")?);
+            let pin = Pin::new(ctx.read_new("PIN")?);
+            let (_, summary) = custody::restore(&vault, bytes, passphrase, pin, replace)
+                .await
+                .map_err(|e| match e {
+                    AppError::Vault(sesame_vault::VaultError::AlreadyInitialized) => bad(
+                        "this device already has a vault: pass --replace to replace it with \
+                         the backup (keys that are not in the backup are lost)",
+                    ),
+                    other => other,
+                })?;
+            to_json(json!({ "restored": summary }))
+        }
+        VaultCmd::Recover => {
+            let wallet = address_arg(&ctx.cli.wallet)?
+                .ok_or_else(|| bad("name the wallet whose owner key you have: --wallet ADDRESS"))?;
+            let text = ctx
+                .secrets
+                .read("owner private key", "Owner private key (hex): ")?;
+            let key = sesame_core::keys::PrivateKey::from_hex(&text)
+                .map_err(|_| AppError::Vault(sesame_vault::VaultError::InvalidPrivateKey))?;
+            let pin = Pin::new(ctx.read_new("PIN")?);
+            custody::recover(&vault, wallet, key, pin).await?;
+            to_json(json!({
+                "recovered": true,
+                "wallets": vault.list_owner_keys()?.len(),
+                "sessions": vault.list_sessions()?.len(),
+            }))
+        }
+        VaultCmd::Status => {
+            let initialized = custody::is_initialized(&vault).await?;
+            let attempts = if initialized {
+                Some(custody::attempt_status(&vault).await?)
+            } else {
+                None
+            };
+            to_json(json!({ "initialized": initialized, "attempts": attempts }))
+        }
+    }
+}
+
+/// Creates `path` (never replacing a file) readable by its owner only, and writes `bytes`.
+fn write_private_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 async fn session(ctx: &mut Ctx, app: &Sesame, cmd: SessionCmd) -> Result<Value, AppError> {

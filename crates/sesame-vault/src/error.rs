@@ -29,6 +29,15 @@ impl StoreError {
     }
 }
 
+/// The ways out of a locked PIN that this build has, named in every lockout message.
+pub const RECOVERY_PATHS: &str = if crate::passkey::PASSKEY_SUPPORTED {
+    "Unlock with your passkey, restore a backup (`sesame vault restore`), or re-import \
+     your wallet's owner key (`sesame vault recover`); your sessions are kept"
+} else {
+    "Restore a backup (`sesame vault restore`) or re-import your wallet's owner key \
+     (`sesame vault recover`); your sessions are kept"
+};
+
 /// Everything the vault can refuse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VaultError {
@@ -39,12 +48,28 @@ pub enum VaultError {
     /// Too many wrong PINs recently; try again after `retry_after_secs`.
     #[error("too many wrong PINs: try again in {retry_after_secs} s")]
     PinBackoff { retry_after_secs: u64 },
-    /// Ten wrong PINs (or a tampered attempt counter): the PIN no longer unlocks this vault.
-    #[error(
-        "the PIN is locked after too many wrong attempts: unlock with your passkey \
-         or re-import the owner key"
-    )]
+    /// Ten wrong PINs: the PIN no longer unlocks this vault.
+    #[error("the PIN is locked after too many wrong attempts. {}", RECOVERY_PATHS)]
     PinLockedOut,
+    /// The PIN attempt counter is missing or fails its check: something other than Sesame
+    /// deleted or edited it. The PIN stays locked rather than trust a reset counter.
+    #[error(
+        "the PIN attempt counter in the OS keychain is missing or was changed outside Sesame, \
+         so the PIN stays locked. {}",
+        RECOVERY_PATHS
+    )]
+    AttemptCounterTampered,
+    /// Parts of an earlier vault (its device secret, index or keys) are in the keychain but
+    /// its PIN wrapper is gone: creating a new vault would make them unreadable for good.
+    #[error(
+        "this device still holds an earlier Sesame vault whose PIN record is missing; a new \
+         vault would make its keys unreadable. {}",
+        RECOVERY_PATHS
+    )]
+    IncompleteVault,
+    /// The lock file that serialises vault writes across processes could not be used.
+    #[error("cannot lock the vault for writing ({0})")]
+    LockFile(String),
     /// The profile name is empty, too long, or has characters other than `[A-Za-z0-9._-]`.
     #[error("the vault profile name must be 1-64 characters of letters, digits, '.', '_' or '-'")]
     InvalidProfile,
@@ -97,6 +122,9 @@ impl VaultError {
             VaultError::WrongPinOrDamaged => "WRONG_PIN_OR_DAMAGED_DATA",
             VaultError::PinBackoff { .. } => "PIN_BACKOFF",
             VaultError::PinLockedOut => "PIN_LOCKED_OUT",
+            VaultError::AttemptCounterTampered => "ATTEMPT_COUNTER_TAMPERED",
+            VaultError::IncompleteVault => "VAULT_INCOMPLETE",
+            VaultError::LockFile(_) => "VAULT_LOCK_FAILED",
             VaultError::SecretTooShort { .. } => "SECRET_TOO_SHORT",
             VaultError::InvalidProfile => "INVALID_PROFILE",
             VaultError::InvalidParameters => "INVALID_KDF_PARAMETERS",

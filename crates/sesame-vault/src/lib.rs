@@ -26,7 +26,7 @@ pub mod vault;
 pub use chipi::{ChipiError, ChipiSessionKeyData, ChipiWalletData};
 pub use envelope::Argon2Params;
 pub use error::{OpenError, StoreError, VaultError};
-pub use passkey::{platform_passkey, Passkey, PasskeyError, SESAME_RP_ID};
+pub use passkey::{platform_passkey, Passkey, PasskeyError, PASSKEY_SUPPORTED, SESAME_RP_ID};
 pub use secret::{DataKey, DeviceSecret, Passphrase, Pin, PrfOutput, WrappingKey};
 pub use sesame_core::keys::PrivateKey;
 #[cfg(any(test, feature = "test-store"))]

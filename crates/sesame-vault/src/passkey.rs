@@ -81,6 +81,10 @@ pub fn platform_passkey() -> Result<Box<dyn Passkey + Send + Sync>, PasskeyError
     platform::open()
 }
 
+/// Whether this build has any authenticator path at all. Shells offer passkey enrolment and
+/// name passkey unlock as a way out of a lockout only when it is `true`.
+pub const PASSKEY_SUPPORTED: bool = cfg!(all(target_os = "linux", feature = "usb-passkey"));
+
 #[cfg(all(target_os = "linux", not(feature = "usb-passkey")))]
 mod platform {
     use super::*;

@@ -89,6 +89,14 @@ fn cases() -> Vec<Case> {
             device_secret: None,
             plaintext: fixed_bytes::<32>(0x01).to_vec(),
         },
+        Case {
+            name: "owner key and device secret wrap the data key (recovery)",
+            kdf: KdfId::OwnerAndDevice,
+            params: Argon2Params::FLOOR,
+            secret: "0383ac50d2bdbf08217a06767083affa253c1625582547494023ff87c0dcb9b9",
+            device_secret: Some(fixed_bytes::<32>(0x5a)),
+            plaintext: fixed_bytes::<32>(0x02).to_vec(),
+        },
     ]
 }
 
@@ -113,6 +121,14 @@ fn seal_case(case: &Case) -> Vec<u8> {
         KdfId::Passkey => {
             let prf = PrfOutput::from_bytes(hex::decode(case.secret).unwrap().try_into().unwrap());
             with(KeySource::Passkey(&prf))
+        }
+        KdfId::OwnerAndDevice => {
+            let owner: [u8; 32] = hex::decode(case.secret).unwrap().try_into().unwrap();
+            let device = DeviceSecret::from_bytes(case.device_secret.unwrap());
+            with(KeySource::OwnerAndDevice {
+                owner: &owner,
+                device: &device,
+            })
         }
     }
     .unwrap()
@@ -142,6 +158,17 @@ fn open_case(case: &Case, bytes: &[u8]) -> Result<Vec<u8>, sesame_vault::OpenErr
         KdfId::Passkey => {
             let prf = PrfOutput::from_bytes(hex::decode(case.secret).unwrap().try_into().unwrap());
             envelope::open(bytes, &KeySource::Passkey(&prf))
+        }
+        KdfId::OwnerAndDevice => {
+            let owner: [u8; 32] = hex::decode(case.secret).unwrap().try_into().unwrap();
+            let device = DeviceSecret::from_bytes(case.device_secret.unwrap());
+            envelope::open(
+                bytes,
+                &KeySource::OwnerAndDevice {
+                    owner: &owner,
+                    device: &device,
+                },
+            )
         }
     };
     r.map(|z| z.to_vec())

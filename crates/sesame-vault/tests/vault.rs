@@ -245,17 +245,21 @@ fn tampering_with_the_counter_locks_the_pin() {
     let mut edited = blob.clone();
     edited[..4].copy_from_slice(&0u32.to_be_bytes());
     store.set(key, &edited).unwrap();
-    assert!(vault.attempt_status().unwrap().locked_out);
-    assert_eq!(
-        vault.unlock_with_pin(&Pin::from("482915")).unwrap_err(),
-        VaultError::PinLockedOut
-    );
+    let status = vault.attempt_status().unwrap();
+    assert!(status.locked_out && status.tampered);
+    let err = vault.unlock_with_pin(&Pin::from("482915")).unwrap_err();
+    assert_eq!(err, VaultError::AttemptCounterTampered);
+    // The message says what happened and names the ways out that exist.
+    let message = err.to_string();
+    assert!(message.contains("changed outside Sesame"), "{message}");
+    assert!(message.contains("sesame vault restore"), "{message}");
+    assert!(message.contains("sesame vault recover"), "{message}");
 
-    // ...and so is deleting the counter.
+    // ...and so is deleting the counter: tampering, not a silent permanent lockout.
     store.delete(key).unwrap();
     assert_eq!(
         vault.unlock_with_pin(&Pin::from("482915")).unwrap_err(),
-        VaultError::PinLockedOut
+        VaultError::AttemptCounterTampered
     );
 
     // Copying another profile's valid counter over it is detected too (the MAC binds the name).
@@ -265,8 +269,10 @@ fn tampering_with_the_counter_locks_the_pin() {
     store.set(key, &foreign).unwrap();
     assert_eq!(
         vault.unlock_with_pin(&Pin::from("482915")).unwrap_err(),
-        VaultError::PinLockedOut
+        VaultError::AttemptCounterTampered
     );
+    // A counter that is only high (ten real wrong PINs) is a lockout, not tampering.
+    assert!(!other.attempt_status().unwrap().tampered);
 }
 
 #[test]
@@ -458,11 +464,181 @@ fn re_importing_the_owner_key_recovers_a_locked_vault() {
         u.owner_key(&wallet).unwrap().public_key(),
         key("0x888").public_key()
     );
-    // Session keys were under the lost data key: they are gone (revoke them on-chain).
-    assert!(vault.list_sessions().unwrap().is_empty());
+    // The owner-key wrapper brought back the same data key: the session key is still there.
+    assert_eq!(vault.list_sessions().unwrap().len(), 1);
+    assert_eq!(
+        u.session_key(&key("0x889").public_key())
+            .unwrap()
+            .public_key(),
+        key("0x889").public_key()
+    );
     drop(u);
     assert_eq!(vault.attempt_status().unwrap().failures, 0);
+    // The old PIN is gone, the new one works.
+    assert_eq!(
+        vault.unlock_with_pin(&Pin::from("482915")).unwrap_err(),
+        VaultError::WrongPinOrDamaged
+    );
     vault.unlock_with_pin(&Pin::from("135246")).unwrap();
+}
+
+#[test]
+fn a_locked_out_message_names_only_the_recovery_paths_of_this_build() {
+    let message = VaultError::PinLockedOut.to_string();
+    assert!(message.contains("sesame vault restore"), "{message}");
+    assert!(message.contains("sesame vault recover"), "{message}");
+    assert_eq!(
+        message.contains("passkey"),
+        sesame_vault::PASSKEY_SUPPORTED,
+        "{message}"
+    );
+}
+
+#[test]
+fn recovery_with_a_tampered_owner_wrapper_is_refused_and_keeps_the_vault() {
+    let store = MemoryStore::new();
+    let clock = ManualClock::at(0);
+    let vault = vault_on(&store, &clock, "wrap");
+    let u = vault.create(&Pin::from("482915")).unwrap();
+    let wallet = parse_felt("0x77").unwrap();
+    u.store_owner_key(wallet, "devnet", &key("0x777")).unwrap();
+    drop(u);
+    let name = format!("wrap/owner-wrap/{}", sesame_core::felt::to_hex(&wallet));
+    let mut wrap = store.get(&name).unwrap().unwrap().to_vec();
+    let last = wrap.len() - 1;
+    wrap[last] ^= 1;
+    store.set(&name, &wrap).unwrap();
+    assert_eq!(
+        vault
+            .recover_with_owner_key(&wallet, &key("0x777"), &Pin::from("135246"))
+            .unwrap_err(),
+        VaultError::WrongPinOrDamaged
+    );
+    // Nothing changed: the old PIN still opens everything.
+    let u = vault.unlock_with_pin(&Pin::from("482915")).unwrap();
+    assert!(u.owner_key(&wallet).is_ok());
+}
+
+#[test]
+fn create_refuses_a_half_present_vault_and_recovery_still_works() {
+    let store = MemoryStore::new();
+    let clock = ManualClock::at(0);
+    let vault = vault_on(&store, &clock, "half");
+    let u = vault.create(&Pin::from("482915")).unwrap();
+    let wallet = parse_felt("0x66").unwrap();
+    u.store_owner_key(wallet, "devnet", &key("0x666")).unwrap();
+    u.store_session_key(wallet, 9, "active", &key("0x667"))
+        .unwrap();
+    drop(u);
+    // Something deletes the PIN wrapper: the vault looks uninitialised...
+    store.delete("half/pin-wrap").unwrap();
+    assert!(!vault.is_initialized().unwrap());
+    // ...but onboarding's create must not overwrite the device secret and the index.
+    let err = vault.create(&Pin::from("111111")).unwrap_err();
+    assert_eq!(err, VaultError::IncompleteVault);
+    assert_eq!(err.code(), "VAULT_INCOMPLETE");
+    assert!(err.to_string().contains("sesame vault recover"));
+    // The owner key brings every key back under a new PIN.
+    let u = vault
+        .recover_with_owner_key(&wallet, &key("0x666"), &Pin::from("246810"))
+        .unwrap();
+    assert!(u.session_key(&key("0x667").public_key()).is_ok());
+}
+
+#[test]
+fn an_empty_leftover_of_an_interrupted_create_does_not_block_a_new_vault() {
+    let store = MemoryStore::new();
+    let clock = ManualClock::at(0);
+    let vault = vault_on(&store, &clock, "interrupted");
+    vault.create(&Pin::from("482915")).unwrap();
+    // A create killed before its last write leaves a device secret and an empty index.
+    store.delete("interrupted/pin-wrap").unwrap();
+    vault.create(&Pin::from("135790")).unwrap();
+    vault.unlock_with_pin(&Pin::from("135790")).unwrap();
+}
+
+#[test]
+fn restoring_a_backup_replaces_a_locked_vault_with_every_key_under_a_new_pin() {
+    let store = MemoryStore::new();
+    let clock = ManualClock::at(0);
+    let vault = vault_on(&store, &clock, "restore");
+    let u = vault.create(&Pin::from("482915")).unwrap();
+    let wallet = parse_felt("0x55").unwrap();
+    u.store_owner_key(wallet, "devnet", &key("0x555")).unwrap();
+    u.store_session_key(wallet, 9, "active", &key("0x556"))
+        .unwrap();
+    u.store_session_key(wallet, 9, "created", &key("0x557"))
+        .unwrap();
+    let pass = Passphrase::from("a long backup passphrase");
+    let backup = u
+        .export_backup_with_params(&pass, Argon2Params::FLOOR)
+        .unwrap();
+    drop(u);
+    for _ in 0..10 {
+        let _ = vault.unlock_with_pin(&Pin::from("000000"));
+        clock.advance(1_000);
+    }
+    assert_eq!(
+        vault.unlock_with_pin(&Pin::from("482915")).unwrap_err(),
+        VaultError::PinLockedOut
+    );
+    // A wrong passphrase, or no consent to replace, changes nothing.
+    assert_eq!(
+        vault
+            .restore_backup(
+                &backup,
+                &Passphrase::from("not the passphrase"),
+                &Pin::from("246810"),
+                true
+            )
+            .unwrap_err(),
+        VaultError::WrongPinOrDamaged
+    );
+    assert_eq!(
+        vault
+            .restore_backup(&backup, &pass, &Pin::from("246810"), false)
+            .unwrap_err(),
+        VaultError::AlreadyInitialized
+    );
+    assert!(vault.attempt_status().unwrap().locked_out);
+
+    let (u, summary) = vault
+        .restore_backup(&backup, &pass, &Pin::from("246810"), true)
+        .unwrap();
+    assert_eq!((summary.owner_keys, summary.session_keys), (1, 2));
+    assert!(u.owner_key(&wallet).is_ok());
+    drop(u);
+    let u = vault.unlock_with_pin(&Pin::from("246810")).unwrap();
+    assert!(u.session_key(&key("0x556").public_key()).is_ok());
+    assert!(u.session_key(&key("0x557").public_key()).is_ok());
+    assert_eq!(vault.list_sessions().unwrap().len(), 2);
+}
+
+#[test]
+fn the_lock_file_serialises_writers_across_vault_instances() {
+    // Two `Vault`s over one store with separate in-process mutexes (as two processes would
+    // have), sharing only the lock file: 2 x 40 concurrent stores all land in the index.
+    let store = MemoryStore::new();
+    let clock = ManualClock::at(0);
+    let dir = std::env::temp_dir().join(format!("sesame-lock-test-{}", std::process::id()));
+    let lock = dir.join("lockfile.lock");
+    let a = vault_on(&store, &clock, "shared").with_lock_file(lock.clone());
+    let ua = a.create(&Pin::from("482915")).unwrap();
+    let b = vault_on(&store, &clock, "shared").with_lock_file(lock);
+    let ub = b.unlock_with_pin(&Pin::from("482915")).unwrap();
+    let wallet = parse_felt("0x44").unwrap();
+    std::thread::scope(|s| {
+        for (u, base) in [(&ua, 0x1000u64), (&ub, 0x2000u64)] {
+            s.spawn(move || {
+                for i in 0..40u64 {
+                    let k = PrivateKey::from_hex(&format!("{:#x}", base + i)).unwrap();
+                    u.store_session_key(wallet, 1, "created", &k).unwrap();
+                }
+            });
+        }
+    });
+    assert_eq!(a.list_sessions().unwrap().len(), 80);
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]

@@ -135,9 +135,10 @@ impl Sesame {
             calls,
         };
         let hash = outside.message_hash(self.chain.chain_id(), wallet);
-        let sig = SessionSignature::sign_as(&key, meta.session_public_key, &hash, chain.valid_until)
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .to_felts();
+        let sig =
+            SessionSignature::sign_as(&key, meta.session_public_key, &hash, chain.valid_until)
+                .map_err(|e| AppError::Internal(e.to_string()))?
+                .to_felts();
         Ok((outside, sig))
     }
 
@@ -226,8 +227,8 @@ impl Sesame {
                     &prepared.message_hash(),
                     chain.valid_until,
                 )
-                    .map_err(|e| AppError::Internal(e.to_string()))?
-                    .to_felts();
+                .map_err(|e| AppError::Internal(e.to_string()))?
+                .to_felts();
                 let sent = client.execute_prepared(&prepared, &sig).await?;
                 self.chain.wait_for_receipt(sent.transaction_hash).await?;
                 let outcome = TxOutcome {

@@ -97,10 +97,7 @@ impl PaymasterClient {
         }
         let resp = req.send().await.map_err(unavailable)?;
         let status = resp.status();
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(unavailable)?;
+        let bytes = resp.bytes().await.map_err(unavailable)?;
         let reply: Option<Value> = serde_json::from_slice(&bytes).ok();
         if let Some(err) = reply.as_ref().and_then(|r| r.get("error")) {
             return Err(PaymasterError::from_rpc_error(err));

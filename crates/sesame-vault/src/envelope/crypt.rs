@@ -20,6 +20,8 @@ pub const INFO_PIN_DEVICE: &[u8] = b"sesame/pin+device/v1";
 pub const INFO_PASSPHRASE: &[u8] = b"sesame/backup/v1";
 /// HKDF `info` for the passkey wrapper, as the design asks.
 pub const INFO_PASSKEY: &[u8] = b"sesame/passkey/v1";
+/// HKDF `info` for the owner-key recovery wrapper.
+pub const INFO_OWNER_DEVICE: &[u8] = b"sesame/owner+device/v1";
 
 /// What a wrapping key is derived from.
 #[derive(Debug, Clone, Copy)]
@@ -37,6 +39,13 @@ pub enum KeySource<'a> {
     Passphrase(&'a Passphrase),
     /// A passkey PRF output (the data key's passkey wrapper).
     Passkey(&'a PrfOutput),
+    /// A wallet's owner private key and the device secret (the data key's recovery wrapper).
+    OwnerAndDevice {
+        /// The owner key's 32 big-endian bytes.
+        owner: &'a [u8; 32],
+        /// The 256-bit secret from the OS keychain.
+        device: &'a DeviceSecret,
+    },
 }
 
 impl KeySource<'_> {
@@ -47,6 +56,7 @@ impl KeySource<'_> {
             KeySource::PinAndDevice { .. } => KdfId::PinAndDevice,
             KeySource::Passphrase(_) => KdfId::Passphrase,
             KeySource::Passkey(_) => KdfId::Passkey,
+            KeySource::OwnerAndDevice { .. } => KdfId::OwnerAndDevice,
         }
     }
 }
@@ -80,6 +90,7 @@ pub(super) fn hkdf32(salt: &[u8], ikm: &[u8], info: &[u8]) -> Result<WrappingKey
 /// - PIN: `HKDF(salt, argon2id(PIN, salt, m, t, p) || device_secret, "sesame/pin+device/v1")`
 /// - passphrase: `HKDF(salt, argon2id(passphrase, salt, m, t, p), "sesame/backup/v1")`
 /// - passkey: `HKDF(salt, prf_output, "sesame/passkey/v1")`
+/// - owner key: `HKDF(salt, owner_key || device_secret, "sesame/owner+device/v1")`
 pub fn derive_key(header: &Header, source: &KeySource<'_>) -> Result<WrappingKey, OpenError> {
     if header.kdf != source.kdf() {
         return Err(OpenError);
@@ -101,6 +112,12 @@ pub fn derive_key(header: &Header, source: &KeySource<'_>) -> Result<WrappingKey
             hkdf32(&header.salt, stretched.as_ref(), INFO_PASSPHRASE)
         }
         KeySource::Passkey(prf) => hkdf32(&header.salt, prf.expose(), INFO_PASSKEY),
+        KeySource::OwnerAndDevice { owner, device } => {
+            let mut ikm = Zeroizing::new([0u8; 64]);
+            ikm[..32].copy_from_slice(&owner[..]);
+            ikm[32..].copy_from_slice(device.expose());
+            hkdf32(&header.salt, ikm.as_ref(), INFO_OWNER_DEVICE)
+        }
     }
 }
 

@@ -28,6 +28,9 @@ pub enum KdfId {
     Passphrase = 2,
     /// A passkey's PRF / hmac-secret output, through HKDF.
     Passkey = 3,
+    /// A wallet's owner private key and the keychain's device secret, through HKDF: the
+    /// recovery wrapper of the data key (the owner key has full entropy, so no argon2id).
+    OwnerAndDevice = 4,
 }
 
 impl KdfId {
@@ -37,6 +40,7 @@ impl KdfId {
             1 => Some(KdfId::PinAndDevice),
             2 => Some(KdfId::Passphrase),
             3 => Some(KdfId::Passkey),
+            4 => Some(KdfId::OwnerAndDevice),
             _ => None,
         }
     }

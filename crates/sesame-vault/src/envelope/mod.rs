@@ -6,10 +6,11 @@
 //! offset len  field
 //!  0      4   magic "SSMV"
 //!  4      1   version = 1
-//!  5      1   kdf id: 0 data key, 1 argon2id(PIN)+device secret, 2 argon2id(passphrase), 3 passkey PRF
-//!  6      4   argon2 m_cost in KiB, u32 big-endian   (0 for kdf 0 and 3)
-//! 10      4   argon2 t_cost (passes), u32 big-endian (0 for kdf 0 and 3)
-//! 14      4   argon2 p_cost (lanes), u32 big-endian  (0 for kdf 0 and 3)
+//!  5      1   kdf id: 0 data key, 1 argon2id(PIN)+device secret, 2 argon2id(passphrase), 3 passkey PRF,
+//!             4 owner key+device secret
+//!  6      4   argon2 m_cost in KiB, u32 big-endian   (0 for kdf 0, 3, 4)
+//! 10      4   argon2 t_cost (passes), u32 big-endian (0 for kdf 0, 3, 4)
+//! 14      4   argon2 p_cost (lanes), u32 big-endian  (0 for kdf 0, 3, 4)
 //! 18     16   salt
 //! 34     12   nonce
 //! 46      n   ciphertext, then the 16-byte GCM tag
@@ -29,7 +30,7 @@ mod test_support;
 
 pub use crypt::{
     derive_key, open, open_with, seal, seal_with_header, seal_with_key, KeySource, INFO_DATA_KEY,
-    INFO_PASSKEY, INFO_PASSPHRASE, INFO_PIN_DEVICE,
+    INFO_OWNER_DEVICE, INFO_PASSKEY, INFO_PASSPHRASE, INFO_PIN_DEVICE,
 };
 pub use header::{
     Argon2Params, Header, HeaderProblem, KdfId, ParamProblem, HEADER_LEN, MAGIC, NONCE_LEN,

@@ -31,6 +31,8 @@ pub struct AttemptStatus {
     pub retry_after_secs: u64,
     /// The PIN is locked (too many failures, or the counter was tampered with).
     pub locked_out: bool,
+    /// The counter is missing or fails its check: the lockout is tampering, not wrong PINs.
+    pub tampered: bool,
 }
 
 /// The counter as stored: consecutive wrong PINs and when the last one happened.
@@ -85,6 +87,7 @@ impl Vault {
                 attempts_left: 0,
                 retry_after_secs: 0,
                 locked_out: true,
+                tampered: true,
             };
         };
         let locked_out = a.failures >= MAX_FAILURES;
@@ -104,6 +107,7 @@ impl Vault {
             attempts_left: MAX_FAILURES.saturating_sub(a.failures),
             retry_after_secs,
             locked_out,
+            tampered: false,
         }
     }
 

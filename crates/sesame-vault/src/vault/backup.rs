@@ -6,10 +6,11 @@ use zeroize::Zeroizing;
 
 use super::keys::key_from;
 use super::records::Index;
-use super::UnlockedVault;
+use super::{OwnerKeyMeta, SessionMeta, UnlockedVault, Vault};
 use crate::envelope::{self, Argon2Params, KeySource};
 use crate::error::VaultError;
-use crate::secret::Passphrase;
+use crate::secret::{Passphrase, Pin};
+use sesame_core::keys::PrivateKey;
 
 /// Shortest backup passphrase accepted.
 pub const MIN_PASSPHRASE_CHARS: usize = 12;
@@ -76,6 +77,61 @@ impl UnlockedVault {
         backup: &[u8],
         passphrase: &Passphrase,
     ) -> Result<BackupSummary, VaultError> {
+        let (owners, sessions) = read_backup(backup, passphrase)?;
+        self.store_backup_keys(&owners, &sessions)
+    }
+
+    fn store_backup_keys(
+        &self,
+        owners: &[(OwnerKeyMeta, PrivateKey)],
+        sessions: &[(SessionMeta, PrivateKey)],
+    ) -> Result<BackupSummary, VaultError> {
+        for (o, key) in owners {
+            self.store_owner_key(o.wallet_address, &o.network, key)?;
+        }
+        for (s, key) in sessions {
+            self.store_session_key(s.wallet_address, s.valid_until, &s.state, key)?;
+        }
+        Ok(BackupSummary {
+            owner_keys: owners.len(),
+            session_keys: sessions.len(),
+        })
+    }
+}
+
+impl Vault {
+    /// The way back from a forgotten or locked PIN, or onto a new device: a vault holding
+    /// exactly the backup's wallets and sessions, under `new_pin`. The backup is decrypted and
+    /// checked before anything is touched. An existing vault on this device is replaced only
+    /// with `replace_existing` (its keys that the backup lacks are lost, so the shells ask).
+    pub fn restore_backup(
+        &self,
+        backup: &[u8],
+        passphrase: &Passphrase,
+        new_pin: &Pin,
+        replace_existing: bool,
+    ) -> Result<(UnlockedVault, BackupSummary), VaultError> {
+        let (owners, sessions) = read_backup(backup, passphrase)?;
+        let exists = self.is_initialized()? || self.refuse_leftovers().is_err();
+        if exists && !replace_existing {
+            return Err(VaultError::AlreadyInitialized);
+        }
+        // Clears a replaced vault, and an empty leftover of a create that died half-way.
+        self.destroy()?;
+        let unlocked = self.create(new_pin)?;
+        let summary = unlocked.store_backup_keys(&owners, &sessions)?;
+        Ok((unlocked, summary))
+    }
+}
+
+type BackupKeys = (
+    Vec<(OwnerKeyMeta, PrivateKey)>,
+    Vec<(SessionMeta, PrivateKey)>,
+);
+
+/// Decrypts and parses a backup; every key is checked against its recorded public key.
+fn read_backup(backup: &[u8], passphrase: &Passphrase) -> Result<BackupKeys, VaultError> {
+    {
         let plain = envelope::open(backup, &KeySource::Passphrase(passphrase))?;
         let rest = plain
             .strip_prefix(BACKUP_MAGIC.as_slice())
@@ -106,7 +162,7 @@ impl UnlockedVault {
             if key.public_key() != o.public_key {
                 return Err(VaultError::InvalidBackup);
             }
-            owners.push((o, key));
+            owners.push((o.clone(), key));
         }
         let mut sessions = Vec::new();
         for s in &index.sessions {
@@ -118,17 +174,8 @@ impl UnlockedVault {
             if key.public_key() != s.session_public_key {
                 return Err(VaultError::InvalidBackup);
             }
-            sessions.push((s, key));
+            sessions.push((s.clone(), key));
         }
-        for (o, key) in &owners {
-            self.store_owner_key(o.wallet_address, &o.network, key)?;
-        }
-        for (s, key) in &sessions {
-            self.store_session_key(s.wallet_address, s.valid_until, &s.state, key)?;
-        }
-        Ok(BackupSummary {
-            owner_keys: owners.len(),
-            session_keys: sessions.len(),
-        })
+        Ok((owners, sessions))
     }
 }

@@ -27,6 +27,12 @@ pub(super) fn owner_name(wallet: &Felt) -> String {
     format!("owner/{}", hex_felt(wallet))
 }
 
+/// The data key wrapped by this owner key and the device secret: how a locked-out vault is
+/// opened again with the owner key, keeping every record.
+pub(super) fn owner_wrap_name(wallet: &Felt) -> String {
+    format!("owner-wrap/{}", hex_felt(wallet))
+}
+
 pub(super) fn session_name(session_public_key: &Felt) -> String {
     format!("session/{}", hex_felt(session_public_key))
 }
@@ -62,7 +68,18 @@ impl UnlockedVault {
         key: &PrivateKey,
     ) -> Result<(), VaultError> {
         let sealed = self.seal_key(key)?;
-        self.vault.set(&owner_name(wallet), &sealed)
+        self.vault.set(&owner_name(wallet), &sealed)?;
+        let wrap = envelope::seal(
+            &KeySource::OwnerAndDevice {
+                owner: key.expose_be_bytes(),
+                device: &self.device,
+            },
+            Argon2Params::FLOOR,
+            self.data_key.expose(),
+            &mut OsRng,
+        )
+        .map_err(|_| VaultError::WrongPinOrDamaged)?;
+        self.vault.set(&owner_wrap_name(wallet), &wrap)
     }
 
     /// Stores (or replaces) the owner key of `wallet_address`. Storing an owner key also resets
@@ -73,7 +90,7 @@ impl UnlockedVault {
         network: &str,
         key: &PrivateKey,
     ) -> Result<OwnerKeyMeta, VaultError> {
-        let _g = self.vault.guard();
+        let _g = self.vault.guard()?;
         let mut index = self.vault.read_index(&self.device)?;
         self.write_owner_record(&wallet_address, key)?;
         let meta = OwnerKeyMeta {
@@ -108,7 +125,7 @@ impl UnlockedVault {
         state: &str,
         key: &PrivateKey,
     ) -> Result<SessionMeta, VaultError> {
-        let _g = self.vault.guard();
+        let _g = self.vault.guard()?;
         let mut index = self.vault.read_index(&self.device)?;
         let session_public_key = key.public_key();
         let sealed = self.seal_key(key)?;
@@ -144,7 +161,7 @@ impl UnlockedVault {
 
     /// Removes a session key and its metadata.
     pub fn delete_session(&self, session_public_key: &Felt) -> Result<(), VaultError> {
-        let _g = self.vault.guard();
+        let _g = self.vault.guard()?;
         let mut index = self.vault.read_index(&self.device)?;
         index
             .sessions

@@ -6,7 +6,7 @@ use sesame_core::keys::PrivateKey;
 use sesame_core::Felt;
 
 use super::attempts::{Attempts, MAX_FAILURES};
-use super::keys::{owner_name, session_name};
+use super::keys::{owner_name, owner_wrap_name, session_name};
 use super::records::Index;
 use super::{UnlockedVault, Vault, ATTEMPTS, DEVICE_SECRET, INDEX, PASSKEY_WRAP, PIN_WRAP};
 use crate::envelope::{self, Argon2Params, KeySource};
@@ -53,10 +53,11 @@ impl Vault {
     /// `pin`, an empty index and a zeroed attempt counter.
     pub fn create(&self, pin: &Pin) -> Result<UnlockedVault, VaultError> {
         check_pin(pin)?;
-        let _g = self.guard();
+        let _g = self.guard()?;
         if self.is_initialized()? {
             return Err(VaultError::AlreadyInitialized);
         }
+        self.refuse_leftovers()?;
         let device = DeviceSecret::random(&mut OsRng);
         let data_key = DataKey::random(&mut OsRng);
         self.set(DEVICE_SECRET, device.expose())?;
@@ -93,11 +94,14 @@ impl Vault {
     /// resets on success. Errors: `WRONG_PIN_OR_DAMAGED_DATA`, `PIN_BACKOFF` (with
     /// `retry_after_secs`), `PIN_LOCKED_OUT`.
     pub fn unlock_with_pin(&self, pin: &Pin) -> Result<UnlockedVault, VaultError> {
-        let _g = self.guard();
+        let _g = self.guard()?;
         let wrap = self.get(PIN_WRAP)?.ok_or(VaultError::NotInitialized)?;
         let device = self.device_secret()?;
         let attempts = self.read_attempts(&device);
         let status = self.status_of(attempts);
+        if status.tampered {
+            return Err(VaultError::AttemptCounterTampered);
+        }
         if status.locked_out {
             return Err(VaultError::PinLockedOut);
         }
@@ -138,7 +142,7 @@ impl Vault {
     /// Unlocks with the enrolled passkey, and resets the PIN attempt counter (this is how a
     /// locked-out PIN is recovered).
     pub fn unlock_with_passkey(&self, passkey: &dyn Passkey) -> Result<UnlockedVault, VaultError> {
-        let _g = self.guard();
+        let _g = self.guard()?;
         if !self.is_initialized()? {
             return Err(VaultError::NotInitialized);
         }
@@ -166,11 +170,35 @@ impl Vault {
         })
     }
 
+    /// Refuses to create over parts of an earlier vault: a device secret whose index still
+    /// lists keys (or cannot be read), or a passkey wrapper. An empty leftover (a create that
+    /// died half-way, before anything was stored) is safe to overwrite.
+    pub(super) fn refuse_leftovers(&self) -> Result<(), VaultError> {
+        if self.get(PASSKEY_WRAP)?.is_some() {
+            return Err(VaultError::IncompleteVault);
+        }
+        let Some(device) = self.get(DEVICE_SECRET)? else {
+            return Ok(());
+        };
+        let device: [u8; 32] = device
+            .as_slice()
+            .try_into()
+            .map_err(|_| VaultError::IncompleteVault)?;
+        let device = DeviceSecret::from_bytes(device);
+        match self.read_index(&device) {
+            Ok(index) if index.owners.is_empty() && index.sessions.is_empty() => Ok(()),
+            // An index that is missing entirely is also a create that died before writing it.
+            Err(VaultError::Tampered) if self.get(INDEX)?.is_none() => Ok(()),
+            _ => Err(VaultError::IncompleteVault),
+        }
+    }
+
     /// Recovery when the PIN is forgotten or locked out: proves possession of a stored owner
-    /// key, then starts a fresh data key under `new_pin`. The data key cannot be recovered
-    /// without the PIN or passkey, so every other record (other owners, all session keys, the
-    /// passkey wrapper) is removed; sessions should be revoked on-chain with the owner key.
-    /// Resets the attempt counter.
+    /// key and sets `new_pin`. The data key comes back from its owner-key wrapper (written
+    /// whenever an owner key is stored), so every wallet and session key is kept. A vault
+    /// written before those wrappers existed has none: then a fresh data key starts under
+    /// `new_pin`, the other records (unreadable without the old PIN) are removed, and the
+    /// sessions should be revoked on-chain with the owner key. Resets the attempt counter.
     pub fn recover_with_owner_key(
         &self,
         wallet_address: &Felt,
@@ -178,8 +206,9 @@ impl Vault {
         new_pin: &Pin,
     ) -> Result<UnlockedVault, VaultError> {
         check_pin(new_pin)?;
-        let _g = self.guard();
-        if !self.is_initialized()? {
+        let _g = self.guard()?;
+        // A vault whose PIN wrapper is gone (see `IncompleteVault`) is recoverable too.
+        if !self.is_initialized()? && self.get(INDEX)?.is_none() {
             return Err(VaultError::NotInitialized);
         }
         let device = match self.device_secret() {
@@ -202,6 +231,28 @@ impl Vault {
         if owner.public_key != owner_key.public_key() {
             return Err(VaultError::OwnerKeyMismatch);
         }
+        if let Some(wrap) = self.get(&owner_wrap_name(wallet_address))? {
+            let opened = envelope::open(
+                &wrap,
+                &KeySource::OwnerAndDevice {
+                    owner: owner_key.expose_be_bytes(),
+                    device: &device,
+                },
+            )?;
+            let unlocked = UnlockedVault {
+                vault: self.clone(),
+                data_key: data_key_from(&opened)?,
+                device,
+            };
+            // The wrapper must lead to the data key that sealed this very owner record.
+            if unlocked.owner_key(wallet_address)?.public_key() != owner.public_key {
+                return Err(VaultError::Tampered);
+            }
+            let pin_wrap = self.wrap_with_pin(&unlocked.data_key, &unlocked.device, new_pin)?;
+            self.set(PIN_WRAP, &pin_wrap)?;
+            self.reset_attempts(&unlocked.device)?;
+            return Ok(unlocked);
+        }
         let data_key = DataKey::random(&mut OsRng);
         let unlocked = UnlockedVault {
             vault: self.clone(),
@@ -214,6 +265,7 @@ impl Vault {
         for o in &old.owners {
             if o.wallet_address != *wallet_address {
                 self.delete(&owner_name(&o.wallet_address))?;
+                self.delete(&owner_wrap_name(&o.wallet_address))?;
             }
         }
         self.delete(PASSKEY_WRAP)?;
@@ -234,13 +286,15 @@ impl Vault {
 
     /// Deletes every keychain item of this profile (device secret included).
     pub fn destroy(&self) -> Result<(), VaultError> {
-        let _g = self.guard();
-        if let Ok(index) = self.index() {
+        let _g = self.guard()?;
+        // The index is read even without a PIN wrapper, so a half-present vault is cleared too.
+        if let Ok(index) = self.device_secret().and_then(|d| self.read_index(&d)) {
             for s in &index.sessions {
                 self.delete(&session_name(&s.session_public_key))?;
             }
             for o in &index.owners {
                 self.delete(&owner_name(&o.wallet_address))?;
+                self.delete(&owner_wrap_name(&o.wallet_address))?;
             }
         }
         for name in [PIN_WRAP, PASSKEY_WRAP, ATTEMPTS, INDEX, DEVICE_SECRET] {
@@ -254,7 +308,7 @@ impl UnlockedVault {
     /// Changes the PIN: only the data key's PIN wrapper is rewritten.
     pub fn change_pin(&self, new_pin: &Pin) -> Result<(), VaultError> {
         check_pin(new_pin)?;
-        let _g = self.vault.guard();
+        let _g = self.vault.guard()?;
         let wrap = self
             .vault
             .wrap_with_pin(&self.data_key, &self.device, new_pin)?;
@@ -283,13 +337,13 @@ impl UnlockedVault {
             envelope: hex::encode(&wrap),
         };
         let json = serde_json::to_vec(&record).map_err(|_| VaultError::WrongPinOrDamaged)?;
-        let _g = self.vault.guard();
+        let _g = self.vault.guard()?;
         self.vault.set(PASSKEY_WRAP, &json)
     }
 
     /// Removes the passkey wrapper (the PIN keeps working).
     pub fn remove_passkey(&self) -> Result<(), VaultError> {
-        let _g = self.vault.guard();
+        let _g = self.vault.guard()?;
         self.vault.delete(PASSKEY_WRAP)
     }
 }

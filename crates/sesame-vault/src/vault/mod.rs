@@ -11,6 +11,8 @@
 //! recover, change PIN, passkeys, destroy), `keys` (owner and session keys under the data key)
 //! and `backup`.
 
+use std::fs::File;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use zeroize::Zeroizing;
@@ -58,7 +60,9 @@ const PASSKEY_WRAP: &str = "passkey-wrap";
 const ATTEMPTS: &str = "attempts";
 const INDEX: &str = "index";
 
-/// A vault for one profile. Cheap to clone; clones share a lock that serialises writes.
+/// A vault for one profile. Cheap to clone; clones share a lock that serialises writes, and
+/// with a lock file (always, over the OS keychain) so do other processes: the CLI and the app
+/// writing at once can never drop an index entry, and parallel PIN guesses are each counted.
 #[derive(Clone)]
 pub struct Vault {
     store: Arc<dyn SecretStore>,
@@ -66,6 +70,44 @@ pub struct Vault {
     profile: String,
     pin_params: Argon2Params,
     write_lock: Arc<Mutex<()>>,
+    lock_file: Option<PathBuf>,
+}
+
+/// Held while a read-modify-write of the vault's records runs: the in-process mutex, then an
+/// exclusive OS lock on the lock file (released when the file is closed).
+pub(crate) struct WriteGuard<'a> {
+    _file: Option<File>,
+    _mutex: MutexGuard<'a, ()>,
+}
+
+/// Where the lock file of `profile` lives by default: the user's data dir
+/// (`$XDG_DATA_HOME/sesame`, else `~/.local/share/sesame`, else `%APPDATA%\sesame`).
+pub fn default_lock_file(profile: &str) -> PathBuf {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let base = env("XDG_DATA_HOME")
+        .or_else(|| env("HOME").map(|h| h.join(".local/share")))
+        .or_else(|| env("APPDATA"))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("sesame").join(format!("{profile}.vault.lock"))
+}
+
+fn lock_exclusive(path: &Path) -> Result<File, VaultError> {
+    let fail = |e: std::io::Error| VaultError::LockFile(format!("{}: {e}", path.display()));
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(fail)?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(fail)?;
+    file.lock().map_err(fail)?;
+    Ok(file)
 }
 
 impl std::fmt::Debug for Vault {
@@ -111,7 +153,15 @@ impl Vault {
     /// `KEYCHAIN_UNAVAILABLE` when no unlocked keychain answers; there is no fallback.
     pub fn open_keychain(profile: &str) -> Result<Vault, VaultError> {
         let store = KeychainStore::connect()?;
-        Vault::new(Arc::new(store), Arc::new(SystemClock), profile)
+        let vault = Vault::new(Arc::new(store), Arc::new(SystemClock), profile)?;
+        Ok(vault.with_lock_file(default_lock_file(profile)))
+    }
+
+    /// Serialises writes with other processes through an OS lock on `path` (created if
+    /// missing). Every vault over the same keychain and profile must use the same path.
+    pub fn with_lock_file(mut self, path: PathBuf) -> Vault {
+        self.lock_file = Some(path);
+        self
     }
 
     /// A vault over any store and clock. `profile` namespaces every key (`[A-Za-z0-9._-]`,
@@ -128,6 +178,7 @@ impl Vault {
             profile: profile.to_owned(),
             pin_params: Argon2Params::DEFAULT_PIN,
             write_lock: Arc::new(Mutex::new(())),
+            lock_file: None,
         })
     }
 
@@ -159,10 +210,16 @@ impl Vault {
         Ok(self.store.delete(&self.key(name))?)
     }
 
-    fn guard(&self) -> MutexGuard<'_, ()> {
-        self.write_lock
+    fn guard(&self) -> Result<WriteGuard<'_>, VaultError> {
+        let mutex = self
+            .write_lock
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+            .unwrap_or_else(PoisonError::into_inner);
+        let file = self.lock_file.as_deref().map(lock_exclusive).transpose()?;
+        Ok(WriteGuard {
+            _file: file,
+            _mutex: mutex,
+        })
     }
 }
 

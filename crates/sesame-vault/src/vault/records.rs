@@ -164,7 +164,7 @@ impl Vault {
         session_public_key: &Felt,
         state: &str,
     ) -> Result<SessionMeta, VaultError> {
-        let _g = self.guard();
+        let _g = self.guard()?;
         let device = self.device_secret()?;
         let mut index = self.read_index(&device)?;
         let meta = index
