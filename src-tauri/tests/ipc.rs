@@ -75,6 +75,7 @@ fn every_command_answers_over_ipc_and_no_reply_carries_a_secret() {
         rpc: Some(fx.devnet.rpc_url()),
         auto_lock_secs: 300,
         start_local_devnet: false,
+        rpc_timeouts: Default::default(),
     };
     let app = with_sesame(mock_builder(), Shell::new(config))
         .build(tauri::generate_context!("tauri.conf.json"))
@@ -323,4 +324,87 @@ fn the_command_list_the_capability_and_the_handler_agree() {
             "{name} is not in generate_handler!"
         );
     }
+}
+
+/// A node that accepts connections and never answers (a hung server). A real devnet cannot
+/// hang on demand, so this is a bare loopback listener (a mock for this one fault).
+fn silent_node() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().take(64) {
+            held.push(stream);
+        }
+    });
+    format!("http://{addr}/rpc")
+}
+
+#[test]
+fn lock_and_auto_lock_finish_at_once_while_a_call_waits_on_a_silent_node() {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    if std::env::var("SESAME_KEYCHAIN_TESTS").as_deref() != Ok("1") {
+        eprintln!("SKIPPED: needs the OS keychain; run under scripts/with-keyring.sh");
+        return;
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let data_dir = std::env::temp_dir().join(format!("sesame-hang-{}", std::process::id()));
+    let profile = format!("hang-test-{}", std::process::id());
+    let config = ShellConfig {
+        data_dir: data_dir.clone(),
+        profile: profile.clone(),
+        network: "devnet".into(),
+        rpc: Some(silent_node()),
+        auto_lock_secs: 0,
+        start_local_devnet: false,
+        rpc_timeouts: sesame_app::Timeouts {
+            connect: Duration::from_secs(2),
+            request: Duration::from_secs(3),
+        },
+    };
+    let shell = Arc::new(Shell::new(config));
+    rt.block_on(async {
+        // Creating the vault needs no chain; its state reply reports the timeout as chain_error.
+        let state = shell
+            .vault_create(sesame_vault::Pin::from(PIN))
+            .await
+            .unwrap();
+        assert_eq!(state.chain_error.unwrap().code, "NETWORK_TIMEOUT");
+        for lock in ["button", "auto-lock"] {
+            if lock == "auto-lock" {
+                shell
+                    .vault_unlock(sesame_vault::Pin::from(PIN))
+                    .await
+                    .unwrap();
+            }
+            assert!(shell.is_unlocked().await);
+            // A command that needs the chain is stuck on the silent node...
+            let pending = tokio::spawn({
+                let shell = shell.clone();
+                async move { shell.wallets().await }
+            });
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            assert!(!pending.is_finished());
+            // ...and locking does not wait for it.
+            let started = Instant::now();
+            if lock == "button" {
+                let state = shell.vault_lock().await.unwrap();
+                assert!(!state.unlocked);
+            } else {
+                assert!(shell.lock_if_idle().await);
+            }
+            // Proof without a timing threshold: the lock returned while the call was still
+            // waiting on the node (its timeout is 3 s).
+            assert!(!pending.is_finished(), "{lock} waited for the network");
+            eprintln!("{lock}: locked in {:?}", started.elapsed());
+            assert!(!shell.is_unlocked().await);
+            // The stuck call ends with a typed timeout, not a hang.
+            let err = pending.await.unwrap().unwrap_err();
+            assert_eq!(err.code(), "NETWORK_TIMEOUT", "{err}");
+        }
+        let vault = sesame_vault::Vault::open_keychain(&profile).unwrap();
+        vault.destroy().unwrap();
+    });
+    let _ = std::fs::remove_dir_all(data_dir);
 }

@@ -17,6 +17,7 @@ mod wallets;
 use std::sync::Arc;
 
 use sesame_chain::Chain;
+pub use sesame_chain::Timeouts;
 use sesame_vault::{Pin, UnlockedVault, Vault};
 
 pub use wallets::session_account_class_hash;
@@ -71,7 +72,16 @@ where
 impl Sesame {
     /// Connects to `network` (checking its JSON-RPC version) with `vault` as the key store.
     pub async fn connect(vault: Arc<Vault>, network: Network) -> Result<Sesame, AppError> {
-        let chain = Chain::connect(&network.rpc_url).await?;
+        Self::connect_with(vault, network, Timeouts::default()).await
+    }
+
+    /// Connects like [`Sesame::connect`], waiting at most `timeouts` for every node request.
+    pub async fn connect_with(
+        vault: Arc<Vault>,
+        network: Network,
+        timeouts: Timeouts,
+    ) -> Result<Sesame, AppError> {
+        let chain = Chain::connect_with(&network.rpc_url, timeouts).await?;
         Ok(Sesame {
             vault,
             network,

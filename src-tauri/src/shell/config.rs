@@ -15,6 +15,9 @@ pub struct ShellConfig {
     pub auto_lock_secs: u64,
     /// Start the embedded local devnet when the network is `devnet` and no RPC URL was given.
     pub start_local_devnet: bool,
+    /// How long any node request may take (`SESAME_RPC_TIMEOUT_SECS` sets the request timeout;
+    /// default 5 s to connect, 30 s per request).
+    pub rpc_timeouts: sesame_app::Timeouts,
 }
 
 impl ShellConfig {
@@ -39,6 +42,14 @@ impl ShellConfig {
             auto_lock_secs: env("SESAME_AUTO_LOCK_SECS")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(300),
+            rpc_timeouts: env("SESAME_RPC_TIMEOUT_SECS")
+                .and_then(|v| v.parse().ok())
+                .filter(|s: &u64| *s > 0)
+                .map(|secs| sesame_app::Timeouts {
+                    request: std::time::Duration::from_secs(secs),
+                    ..Default::default()
+                })
+                .unwrap_or_default(),
         }
     }
 }

@@ -1,5 +1,10 @@
 //! The shell's state: the vault, the connection to the current network (connecting and
 //! starting the local chain on first use), the unlocked vault and the idle clock that locks it.
+//!
+//! Locking never waits for the network: the unlocked vault and the idle clock sit behind a
+//! plain mutex that is only ever held for a few instructions, and connecting (which can take
+//! up to the RPC timeouts, or two minutes to start the local chain) is serialised by a mutex
+//! of its own that nothing else needs.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,7 +15,7 @@ use sesame_app::local_devnet::LocalDevnet;
 use sesame_app::{custody, AppError, ErrorReply, Network, Sesame, Unlocked};
 use sesame_core::felt::to_hex;
 use sesame_vault::{AttemptStatus, Pin, Vault};
-use tokio::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::ShellConfig;
 
@@ -30,6 +35,8 @@ pub struct AppState {
 
 struct Inner {
     network: Network,
+    /// Bumped on every network switch, so a connection made for an old network is dropped.
+    network_generation: u64,
     app: Option<Sesame>,
     unlocked: Option<Unlocked>,
     last_activity: Instant,
@@ -39,7 +46,10 @@ struct Inner {
 pub struct Shell {
     config: ShellConfig,
     vault: std::sync::OnceLock<Arc<Vault>>,
+    /// Never held across an `.await`.
     inner: Mutex<Inner>,
+    /// Held while connecting, so two commands do not start two connections.
+    connecting: tokio::sync::Mutex<()>,
 }
 
 impl Shell {
@@ -51,11 +61,17 @@ impl Shell {
             vault: std::sync::OnceLock::new(),
             inner: Mutex::new(Inner {
                 network,
+                network_generation: 0,
                 app: None,
                 unlocked: None,
                 last_activity: Instant::now(),
             }),
+            connecting: tokio::sync::Mutex::new(()),
         }
+    }
+
+    fn inner(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub fn config(&self) -> &ShellConfig {
@@ -87,35 +103,45 @@ impl Shell {
 
     /// The connected app, connecting (and starting the local chain) on first use.
     pub async fn app(&self) -> Result<Sesame, AppError> {
-        let mut inner = self.inner.lock().await;
-        if let Some(app) = &inner.app {
-            return Ok(app.clone());
+        if let Some(app) = self.inner().app.clone() {
+            return Ok(app);
         }
-        let network = inner.network.clone();
+        let _one_at_a_time = self.connecting.lock().await;
+        let (network, generation) = {
+            let inner = self.inner();
+            if let Some(app) = &inner.app {
+                return Ok(app.clone());
+            }
+            (inner.network.clone(), inner.network_generation)
+        };
         if network.is_devnet() && self.config.start_local_devnet && self.config.rpc.is_none() {
             let port =
                 url_port(&network.rpc_url).unwrap_or(sesame_app::network::DEFAULT_DEVNET_PORT);
             LocalDevnet::new(&self.config.data_dir, port).up().await?;
         }
-        let app = Sesame::connect(self.vault().await?, network).await?;
-        inner.app = Some(app.clone());
+        let app =
+            Sesame::connect_with(self.vault().await?, network, self.config.rpc_timeouts).await?;
+        let mut inner = self.inner();
+        if inner.network_generation == generation {
+            inner.app = Some(app.clone());
+        }
         Ok(app)
     }
 
     pub(super) async fn unlocked(&self) -> Result<Unlocked, AppError> {
-        let mut inner = self.inner.lock().await;
+        let mut inner = self.inner();
         inner.last_activity = Instant::now();
         inner.unlocked.clone().ok_or(AppError::Locked)
     }
 
     /// Records user activity for the idle auto-lock.
     pub async fn touch(&self) {
-        self.inner.lock().await.last_activity = Instant::now();
+        self.inner().last_activity = Instant::now();
     }
 
     /// Locks if idle for longer than the configured time; returns whether it locked now.
     pub async fn lock_if_idle(&self) -> bool {
-        let mut inner = self.inner.lock().await;
+        let mut inner = self.inner();
         let idle = inner.last_activity.elapsed() >= Duration::from_secs(self.config.auto_lock_secs);
         if idle && inner.unlocked.is_some() {
             inner.unlocked = None;
@@ -125,14 +151,26 @@ impl Shell {
     }
 
     pub async fn is_unlocked(&self) -> bool {
-        self.inner.lock().await.unlocked.is_some()
+        self.inner().unlocked.is_some()
     }
 
+    /// What the UI needs to choose a screen, connecting to the network first if needed.
     pub async fn app_state(&self) -> Result<AppState, AppError> {
+        self.state(true).await
+    }
+
+    /// The state without waiting for a connection: a chain not connected yet reads as no
+    /// chain id and no error (the next command connects).
+    async fn state(&self, connect: bool) -> Result<AppState, AppError> {
         let vault = self.vault().await?;
-        let (chain_id, chain_error) = match self.app().await {
-            Ok(app) => (Some(to_hex(&app.chain().chain_id())), None),
-            Err(e) => (None, Some(e.reply())),
+        let cached = self.inner().app.clone();
+        let (chain_id, chain_error) = match (cached, connect) {
+            (Some(app), _) => (Some(to_hex(&app.chain().chain_id())), None),
+            (None, false) => (None, None),
+            (None, true) => match self.app().await {
+                Ok(app) => (Some(to_hex(&app.chain().chain_id())), None),
+                Err(e) => (None, Some(e.reply())),
+            },
         };
         let initialized = custody::is_initialized(&vault).await?;
         // Before the first PIN there is no counter and no passkey to read.
@@ -147,10 +185,11 @@ impl Shell {
                 attempts_left: sesame_vault::vault::MAX_FAILURES,
                 retry_after_secs: 0,
                 locked_out: false,
+                tampered: false,
             };
             (fresh, false)
         };
-        let inner = self.inner.lock().await;
+        let inner = self.inner();
         Ok(AppState {
             network: inner.network.clone(),
             chain_id,
@@ -166,15 +205,16 @@ impl Shell {
     pub async fn set_network(&self, name: &str, rpc: Option<&str>) -> Result<AppState, AppError> {
         let network = Network::resolve(name, rpc)?;
         {
-            let mut inner = self.inner.lock().await;
+            let mut inner = self.inner();
             inner.network = network;
+            inner.network_generation += 1;
             inner.app = None;
         }
         self.app_state().await
     }
 
     async fn set_unlocked(&self, unlocked: Unlocked) {
-        let mut inner = self.inner.lock().await;
+        let mut inner = self.inner();
         inner.unlocked = Some(unlocked);
         inner.last_activity = Instant::now();
     }
@@ -202,9 +242,12 @@ impl Shell {
         self.app_state().await
     }
 
+    /// Drops the keys at once, whatever the network is doing, and answers without waiting
+    /// for a connection.
     pub async fn vault_lock(&self) -> Result<AppState, AppError> {
-        self.inner.lock().await.unlocked = None;
-        self.app_state().await
+        let dropped = self.inner().unlocked.take();
+        drop(dropped);
+        self.state(false).await
     }
 }
 
