@@ -44,6 +44,12 @@ pub enum AppError {
     DevnetUnavailable(String),
     #[error("{0}")]
     InvalidArgument(String),
+    /// `session clear` of a session the chain still honours, without `force`.
+    #[error(
+        "session {0} is still live on-chain: revoke it first (sesame session revoke), or force \
+         the clear, after which this device can no longer revoke it"
+    )]
+    SessionLive(String),
     #[error("a background task failed: {0}")]
     Internal(String),
 }
@@ -72,6 +78,7 @@ impl AppError {
             AppError::Locked => "VAULT_LOCKED",
             AppError::DevnetUnavailable(_) => "DEVNET_UNAVAILABLE",
             AppError::InvalidArgument(_) => "INVALID_ARGUMENT",
+            AppError::SessionLive(_) => "SESSION_LIVE",
             AppError::Internal(_) => "INTERNAL",
         }
     }

@@ -129,7 +129,7 @@ pub enum WalletCmd {
 pub enum SessionCmd {
     /// Make a session key and store it (nothing is sent).
     Create {
-        /// Lifetime in seconds (default 21600 = 6 h).
+        /// Lifetime in seconds, 60 s to 30 days (default 21600 = 6 h).
         #[arg(long)]
         duration: Option<u64>,
     },
@@ -175,8 +175,13 @@ pub enum SessionCmd {
     Revoke,
     /// Revoke every live session of the wallet in one transaction.
     RevokeAll,
-    /// Forget the session on this device (the chain is not touched).
-    Clear,
+    /// Forget the session on this device (the chain is not touched). A session that is still
+    /// live on-chain is refused unless --force.
+    Clear {
+        /// Forget a live session anyway: this device can then no longer revoke it.
+        #[arg(long)]
+        force: bool,
+    },
     /// Spending policies.
     Policy {
         #[command(subcommand)]

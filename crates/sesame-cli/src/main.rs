@@ -348,9 +348,17 @@ async fn session(ctx: &mut Ctx, app: &Sesame, cmd: SessionCmd) -> Result<Value, 
             let (tx, sessions) = app.session_revoke_all(&u, wallet).await?;
             to_json(json!({ "tx": tx, "sessions": sessions }))
         }
-        SessionCmd::Clear => {
+        SessionCmd::Clear { force } => {
             let u = ctx.unlock(app).await?;
-            to_json(json!({ "cleared": app.session_clear(&u, wallet, session).await? }))
+            let cleared = app.session_clear(&u, wallet, session, force).await?;
+            let mut out = json!({ "cleared": cleared });
+            if force {
+                out["warning"] = json!(
+                    "this device no longer knows the session: it cannot list or revoke it; \
+                     if it was live, it stays usable on-chain until it expires"
+                );
+            }
+            to_json(out)
         }
         SessionCmd::Policy { cmd } => match cmd {
             PolicyCmd::Set {

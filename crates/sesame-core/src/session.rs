@@ -9,6 +9,35 @@ use crate::felt::{felt_to_u128, felt_to_u64};
 /// Defaults from `useChipiSession`: 6 hours, 1 000 calls, every non-admin entrypoint.
 pub const DEFAULT_DURATION_SECS: u64 = 21_600;
 pub const DEFAULT_MAX_CALLS: u32 = 1_000;
+/// Shortest session: a transaction needs time to land.
+pub const MIN_DURATION_SECS: u64 = 60;
+/// Longest session: 30 days. A session key is expected to leak one day; its life is bounded.
+pub const MAX_DURATION_SECS: u64 = 30 * 24 * 3600;
+/// Most calls one session may be given.
+pub const MAX_MAX_CALLS: u32 = 1_000_000;
+
+/// Checks a requested session lifetime; the message says what is allowed.
+pub fn check_duration(secs: u64) -> Result<u64, String> {
+    if (MIN_DURATION_SECS..=MAX_DURATION_SECS).contains(&secs) {
+        Ok(secs)
+    } else {
+        Err(format!(
+            "a session lasts between {MIN_DURATION_SECS} seconds and {} days ({MAX_DURATION_SECS} s); {secs} s is outside that",
+            MAX_DURATION_SECS / 86_400
+        ))
+    }
+}
+
+/// Checks a requested call budget; the message says what is allowed.
+pub fn check_max_calls(calls: u32) -> Result<u32, String> {
+    if (1..=MAX_MAX_CALLS).contains(&calls) {
+        Ok(calls)
+    } else {
+        Err(format!(
+            "max calls must be between 1 and {MAX_MAX_CALLS}; {calls} is outside that"
+        ))
+    }
+}
 
 /// The lifecycle state shown to the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,6 +169,22 @@ pub fn derive_state(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_and_call_budgets_are_bounded_with_a_clear_message() {
+        assert_eq!(check_duration(60), Ok(60));
+        assert_eq!(check_duration(MAX_DURATION_SECS), Ok(MAX_DURATION_SECS));
+        assert!(check_duration(59)
+            .unwrap_err()
+            .contains("between 60 seconds and 30 days"));
+        assert!(check_duration(u64::MAX).is_err());
+        assert_eq!(check_max_calls(1), Ok(1));
+        assert_eq!(check_max_calls(MAX_MAX_CALLS), Ok(MAX_MAX_CALLS));
+        assert!(check_max_calls(0)
+            .unwrap_err()
+            .contains("between 1 and 1000000"));
+        assert!(check_max_calls(MAX_MAX_CALLS + 1).is_err());
+    }
 
     fn f(v: u64) -> Felt {
         Felt::from(v)

@@ -5,7 +5,9 @@ use sesame_chain::TxOutcome;
 use sesame_core::felt::to_hex;
 use sesame_core::keys::PrivateKey;
 use sesame_core::outside::Call;
-use sesame_core::session::{DEFAULT_DURATION_SECS, DEFAULT_MAX_CALLS};
+use sesame_core::session::{
+    check_duration, check_max_calls, SessionState, DEFAULT_DURATION_SECS, DEFAULT_MAX_CALLS,
+};
 use sesame_core::Felt;
 
 use super::EXPIRY_MARGIN_SECS;
@@ -47,13 +49,14 @@ impl Sesame {
         duration_secs: Option<u64>,
     ) -> Result<SessionStatus, AppError> {
         let wallet = self.pick_wallet(wallet).await?;
-        let duration = duration_secs.unwrap_or(DEFAULT_DURATION_SECS);
-        if duration < 60 {
-            return Err(AppError::InvalidArgument(
-                "a session must last at least 60 seconds".into(),
-            ));
-        }
-        let valid_until = self.chain.block_timestamp().await? + duration;
+        let duration = check_duration(duration_secs.unwrap_or(DEFAULT_DURATION_SECS))
+            .map_err(AppError::InvalidArgument)?;
+        let valid_until = self
+            .chain
+            .block_timestamp()
+            .await?
+            .checked_add(duration)
+            .ok_or_else(|| AppError::InvalidArgument("the expiry overflows".into()))?;
         let key = PrivateKey::generate_os();
         let u = unlocked.0.clone();
         let address = wallet.wallet_address;
@@ -83,11 +86,8 @@ impl Sesame {
                 "valid_until {valid_until} is not in the future (chain time is {now}); create a new session"
             )));
         }
-        if params.max_calls == 0 {
-            return Err(AppError::InvalidArgument(
-                "max calls must be at least 1".into(),
-            ));
-        }
+        check_max_calls(params.max_calls).map_err(AppError::InvalidArgument)?;
+        check_duration(valid_until - now).map_err(AppError::InvalidArgument)?;
         let owner = self.owner_account(unlocked, wallet.wallet_address).await?;
         let tx = owner
             .register_session(
@@ -121,7 +121,23 @@ impl Sesame {
             .into_iter()
             .next()
             .ok_or_else(|| AppError::Internal("empty batch".into()))?;
+        self.reconcile(&meta, &data).await?;
         Ok(self.status_of(&meta, &data, now))
+    }
+
+    /// Brings the device's record in line with the chain: a session the chain knows was
+    /// registered, even if the app died between sending the registration and its receipt.
+    /// Without this, a later revocation by another device would read as "created".
+    async fn reconcile(
+        &self,
+        meta: &sesame_vault::SessionMeta,
+        chain: &sesame_core::session::OnChainSession,
+    ) -> Result<(), AppError> {
+        if meta.state == "created" && chain.is_registered() {
+            self.set_state(meta.session_public_key, "registered")
+                .await?;
+        }
+        Ok(())
     }
 
     /// Every session of `wallet`, newest last, read in one batched JSON-RPC request.
@@ -136,6 +152,9 @@ impl Sesame {
             .map(|m| (wallet.wallet_address, m.session_public_key))
             .collect();
         let (now, chain) = self.chain.session_data_many(&pairs).await?;
+        for (m, c) in metas.iter().zip(chain.iter()) {
+            self.reconcile(m, c).await?;
+        }
         Ok(metas
             .iter()
             .zip(chain.iter())
@@ -199,15 +218,26 @@ impl Sesame {
         Ok((tx, self.session_list(Some(wallet.wallet_address)).await?))
     }
 
-    /// Forgets a session on this device. The chain is not touched: revoke first if it is live.
+    /// Forgets a session on this device. The chain is not touched, so a session the chain
+    /// still honours is refused unless `force`: once forgotten, this device cannot list or
+    /// revoke it any more. A chain that cannot be reached cannot prove a session dead.
     pub async fn session_clear(
         &self,
         unlocked: &Unlocked,
         wallet: Option<Felt>,
         session: Option<Felt>,
+        force: bool,
     ) -> Result<String, AppError> {
         let wallet = self.pick_wallet(wallet).await?;
         let meta = self.pick_session(wallet.wallet_address, session).await?;
+        if !force {
+            let status = self
+                .session_status(Some(wallet.wallet_address), Some(meta.session_public_key))
+                .await?;
+            if status.state == SessionState::Active {
+                return Err(AppError::SessionLive(status.session_public_key));
+            }
+        }
         let u = unlocked.0.clone();
         let key = meta.session_public_key;
         blocking(move || Ok(u.delete_session(&key)?)).await?;
