@@ -201,6 +201,7 @@ export class FakeBackend implements Transport {
     return {
       network: this.network,
       chain_id: this.network.kind === "mainnet" ? "0x534e5f4d41494e" : "0x534e5f5345504f4c4941",
+      chain_error: null,
       initialized: this.initialized,
       unlocked: this.unlocked,
       attempts: {
@@ -500,19 +501,19 @@ export class FakeBackend implements Transport {
 
   private tx(w: FakeWallet, fee: bigint): TxReceipt {
     w.strk -= fee;
-    const hash = randomFelt();
-    const url = this.explorer(hash);
-    return { tx_hash: hash, fee: fee.toString(), fee_unit: "FRI", ...(url ? { explorer_url: url } : {}) };
+    return { tx_hash: randomFelt(), fee: fee.toString(), fee_unit: "FRI" };
   }
 
   private log(w: FakeWallet, kind: ActivityEntry["kind"], session: string, summary: string, tx?: TxReceipt, at?: number): void {
+    const url = tx ? this.explorer(tx.tx_hash) : undefined;
     w.activity.push({
       at: at ?? Math.floor(Date.now() / 1000),
+      wallet: w.view.address,
       session,
       kind,
       summary,
       ...(tx ? { tx_hash: tx.tx_hash } : {}),
-      ...(tx?.explorer_url ? { explorer_url: tx.explorer_url } : {}),
+      ...(url ? { explorer_url: url } : {}),
     });
   }
 
