@@ -1,8 +1,8 @@
 // The real replies of the Rust commands (test/fixtures/replies.json, checked against the Rust
 // types by src-tauri/tests/reply_shapes.rs) through the UI: their shapes against api.ts's types,
 // then the helpers and views that draw them (activity rows, with and without a session; the
-// session list; the wallet card; the whole dashboard load). No test framework: a failed check
-// throws and node exits non-zero.
+// session list; the wallet card; the whole dashboard load), and the dev fake backend's replies
+// against the same shapes. No test framework: a failed check throws and node exits non-zero.
 
 import { byTestid, one, text } from "./dom-shim";
 
@@ -16,8 +16,9 @@ import { describeEntrypoints, describeFee, describePolicy } from "../src/views/d
 import { networkLabel } from "../src/views/network";
 import { sessionList } from "../src/views/sessions";
 import { walletCard } from "../src/views/wallet-card";
+import { FakeBackend, type FakeOptions } from "../dev/fake-backend";
 import { fixture, sample, sampleCase, sampleError } from "./fixtures/replies";
-import { ActivityEntry as ActivityShape, API_COMMANDS, checkReply, isCommand, SessionStatus as SessionShape, ShapeError } from "./shapes";
+import { ActivityEntry as ActivityShape, API_COMMANDS, checkReply, isCommand, SessionStatus as SessionShape, ShapeError, type Command } from "./shapes";
 
 let passed = 0;
 function eq<T>(actual: T, expected: T, what: string): void {
@@ -301,6 +302,89 @@ test("a failed activity read shows its error and a retry that works", async () =
   } finally {
     d.dispose();
   }
+});
+
+// ---------- the dev fake backend ----------
+
+test("the dev fake backend answers every command with the UI's shapes", async () => {
+  const options = (scenario: FakeOptions["scenario"]): FakeOptions => ({
+    scenario,
+    latency: 0,
+    slow: new Set(),
+    expiringEvent: false,
+    failOnce: new Set(),
+    lockAfterMs: 0,
+  });
+  const covered = new Set<string>();
+  const fake = new FakeBackend(options("dashboard"));
+  const call = async <C extends Command>(command: C, args: Record<string, unknown> = {}) => {
+    const reply = await fake.invoke(command, args);
+    checkReply(command, reply, `fake ${command}`);
+    covered.add(command);
+    passed += 1;
+    return reply as ReturnType<typeof sample<C>>;
+  };
+  const refused = async (command: string, args: Record<string, unknown> = {}) => {
+    try {
+      await fake.invoke(command, args);
+    } catch (e) {
+      const err = api.ApiError.from(e, command);
+      ok(err.code !== "UNKNOWN_ERROR" && err.code !== "IPC_ERROR", `${command} rejects with {code, message}: ${err.code}`);
+      return err;
+    }
+    throw new Error(`${command} was accepted`);
+  };
+
+  await call("app_state");
+  await call("tokens");
+  const wallets = await call("wallets");
+  eq(wallets[0]?.address, W1.address, "the fake is seeded with the sample wallet");
+  const w = (await call("wallet_show", { wallet: null })).address;
+  const sessions = await call("session_list", { wallet: w });
+  eq(sessions.map((s) => s.state).join(","), sample("session_list").map((s) => s.state).join(","), "seeded with the sample sessions");
+  for (const s of sessions) await call("policy_get", { wallet: w, session: s.session_public_key, token: sample("tokens")[0]?.address });
+  const seeded = await call("activity", { wallet: w });
+  eq(seeded.filter((a) => a.session === undefined).length, 2, "seeded with the wallet-wide sample entries");
+
+  const strk = sample("tokens")[0]?.address ?? "";
+  const created = await call("session_create", { wallet: w, duration_secs: 3600 });
+  const key = created.session_public_key;
+  await call("session_register", { wallet: w, session: key, max_calls: 5, allow: ["transfer"], valid_until: null });
+  await call("policy_set", { wallet: w, session: key, token: strk, max_per_call: "1000", max_per_window: "5000", window_seconds: 3600 });
+  const send = { wallet: w, session: key, token: strk, recipient: "0x123", amount: "700" };
+  eq((await call("send_preview", send)).ok, true, "preview passes");
+  const over = await call("send_preview", { ...send, amount: "1001" });
+  eq(over.error?.code, "SESSION_SPENDING_LIMIT_PER_CALL", "over the cap");
+  await call("send", send);
+  await call("session_revoke", { wallet: w, session: key });
+  await call("session_revoke_all", { wallet: w });
+  eq((await call("session_revoke_all", { wallet: w })).tx, null, "nothing left to revoke");
+  const after = await call("activity", { wallet: w });
+  eq(after[0]?.summary, "Every session revoked", "revoke all is one wallet-wide entry");
+  eq(after[0]?.session, undefined, "without a session");
+  await call("wallet_create");
+  await call("wallet_import", { address: "0x777", private_key: "0x1" });
+  await call("touch");
+  await call("open_external", { url: "https://sepolia.voyager.online/tx/0xabc" });
+  eq((await refused("open_external", { url: "https://evil.example/tx/0x1" })).code, "INVALID_ARGUMENT", "other links are refused");
+  await call("set_network", { name: "sepolia", rpc: "https://rpc.example/sepolia" });
+  const undeployed = await call("wallet_create");
+  ok(undeployed.next_step?.includes(undeployed.address) === true, "an undeployed wallet says what to do");
+  await call("vault_lock");
+  const wrong = await refused("vault_unlock", { pin: "0000" });
+  eq(wrong.message, sampleError("WRONG_PIN_OR_DAMAGED_DATA").message, "the shell's wording");
+  eq((await refused("wallets")).message, sampleError("VAULT_LOCKED").message, "locked: the shell's wording");
+  await call("vault_unlock", { pin: "1234" });
+  await refused("vault_unlock_passkey");
+  await refused("passkey_enroll");
+
+  const fresh = new FakeBackend(options("fresh"));
+  const state = await fresh.invoke("vault_create", { pin: "1234" });
+  checkReply("vault_create", state, "fake vault_create");
+  covered.add("vault_create");
+
+  const missing = API_COMMANDS.filter((c) => !covered.has(c) && c !== "vault_unlock_passkey" && c !== "passkey_enroll");
+  eq(missing.join(","), "", "every command the fake can answer was checked");
 });
 
 async function main(): Promise<void> {
