@@ -2,10 +2,9 @@
 //! `{code, message}`. Arguments are snake_case, as the UI's `api.ts` sends them. Replies are
 //! views without key material; the PIN and an imported key only ever travel *into* Rust.
 
-use serde::Serialize;
 use serde_json::{json, Value};
 use sesame_app::activity::ActivityEntry;
-use sesame_app::{ErrorReply, ExecOutcome, PolicyView, SessionStatus, WalletView};
+use sesame_app::{ErrorReply, ExecOutcome, PolicyView, SessionStatus, TxOutcome, WalletView};
 use sesame_vault::Pin;
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -17,11 +16,19 @@ fn shell<R: Runtime>(app: &AppHandle<R>) -> tauri::State<'_, Shell> {
     app.state::<Shell>()
 }
 
-fn json_of<T: Serialize>(v: T) -> Reply<Value> {
-    serde_json::to_value(v).map_err(|e| ErrorReply {
-        code: "INTERNAL".into(),
-        message: e.to_string(),
-    })
+/// The reply of `session_register` and `session_revoke`: `{tx, status}`.
+pub fn session_tx_reply(tx: &TxOutcome, status: &SessionStatus) -> Value {
+    json!({ "tx": tx, "status": status })
+}
+
+/// The reply of `session_revoke_all`: `{tx, sessions}`; `tx` is null when nothing was live.
+pub fn revoke_all_reply(tx: Option<&TxOutcome>, sessions: &[SessionStatus]) -> Value {
+    json!({ "tx": tx, "sessions": sessions })
+}
+
+/// The reply of `policy_set`: `{tx, policy}`.
+pub fn policy_reply(tx: &TxOutcome, policy: &PolicyView) -> Value {
+    json!({ "tx": tx, "policy": policy })
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -122,7 +129,7 @@ pub async fn session_register<R: Runtime>(
     let (tx, status) = shell(&app)
         .session_register(&wallet, &session, max_calls, &allow, valid_until)
         .await?;
-    json_of(json!({ "tx": tx, "status": status }))
+    Ok(session_tx_reply(&tx, &status))
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -140,7 +147,7 @@ pub async fn session_revoke<R: Runtime>(
     session: Option<String>,
 ) -> Reply<Value> {
     let (tx, status) = shell(&app).session_revoke(&wallet, &session).await?;
-    json_of(json!({ "tx": tx, "status": status }))
+    Ok(session_tx_reply(&tx, &status))
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -149,7 +156,7 @@ pub async fn session_revoke_all<R: Runtime>(
     wallet: Option<String>,
 ) -> Reply<Value> {
     let (tx, sessions) = shell(&app).session_revoke_all(&wallet).await?;
-    json_of(json!({ "tx": tx, "sessions": sessions }))
+    Ok(revoke_all_reply(tx.as_ref(), &sessions))
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -173,7 +180,7 @@ pub async fn policy_set<R: Runtime>(
             window_seconds,
         )
         .await?;
-    json_of(json!({ "tx": tx, "policy": policy }))
+    Ok(policy_reply(&tx, &policy))
 }
 
 #[tauri::command(rename_all = "snake_case")]

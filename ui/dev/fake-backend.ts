@@ -1,6 +1,9 @@
 // DEV ONLY. An in-memory stand-in for the Rust shell, so the UI can be looked at in a plain
 // browser. It follows the command contract (names, snake_case args, {code, message}
-// rejections, events) with made-up data. Never part of the production bundle.
+// rejections, events). Its replies are built from the real reply samples in
+// test/fixtures/replies.json (checked against the Rust types), its seed data is those samples,
+// and npm test checks every reply it gives against the UI's types, so it cannot drift from
+// what the shell sends. Never part of the production bundle.
 
 import type {
   ActivityEntry,
@@ -13,9 +16,10 @@ import type {
   TxReceipt,
   WalletView,
 } from "../src/api";
+import { sample, sampleCase, sampleError } from "../test/fixtures/replies";
 
-const STRK = "0x4718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d";
-const ETH = "0x49d36570d4e46f48e99674bd3fcc84644ddd6b96f7c741b1562b82f9e004dc7";
+const TOKENS = sample("tokens");
+const ETH = TOKENS.find((t) => t.symbol === "ETH")!.address;
 const E18 = 10n ** 18n;
 const PIN = "1234";
 const MAX_ATTEMPTS = 5;
@@ -60,7 +64,17 @@ class Fail {
     readonly code: string,
     readonly message: string,
   ) {}
+
+  /** The shell's own rejection with this code (from the fixture), `from` replaced by `to`. */
+  static real(code: string, from?: string, to?: string): Fail {
+    const e = sampleError(code);
+    return new Fail(e.code, from !== undefined && to !== undefined ? e.message.replace(from, to) : e.message);
+  }
 }
+
+/** Sample keys the fixture's not-found messages name, to put the real key in their place. */
+const SAMPLE_MISSING_WALLET = sampleCase("wallet_show:not_deployed").address;
+const SAMPLE_MISSING_SESSION = sample("session_create").session_public_key;
 
 export class FakeBackend implements Transport {
   private initialized = false;
@@ -155,16 +169,24 @@ export class FakeBackend implements Transport {
         return null;
       case "tokens":
         return this.tokens();
+      case "open_external": {
+        const url = str(a, "url");
+        if (!/^https:\/\/(sepolia\.)?voyager\.online\/tx\/0x[0-9a-fA-F]{1,64}$/.test(url)) {
+          throw new Fail("INVALID_ARGUMENT", `Sesame only opens its own explorer links, not ${url}`);
+        }
+        window.open?.(url, "_blank", "noopener");
+        return null;
+      }
     }
     this.needUnlocked();
     if (this.opts.failWith) throw new Fail(this.opts.failWith, "the node at http://127.0.0.1:5050/rpc did not answer (connection refused)");
     switch (command) {
       case "wallet_create":
-        return this.addWallet(randomFelt(), this.network.kind === "devnet").view;
+        return this.view(this.addWallet(randomFelt(), this.network.kind === "devnet", "Wallet created"));
       case "wallet_import": {
         const key = str(a, "private_key");
         if (!/^0x[0-9a-f]{1,64}$/i.test(key)) throw new Fail("INVALID_PRIVATE_KEY", "the private key is not a valid Stark key");
-        return this.addWallet(str(a, "address"), true).view;
+        return this.view(this.addWallet(str(a, "address"), true, "Wallet imported"));
       }
       case "wallets":
         return this.list().map((w) => this.view(w));
@@ -184,14 +206,17 @@ export class FakeBackend implements Transport {
         return this.policySet(a);
       case "policy_get": {
         const s = this.session(str(a, "wallet"), str(a, "session"));
-        return s.policy ?? { token: str(a, "token"), max_per_call: "0", max_per_window: "0", window_seconds: 0, spent_in_window: "0", window_start: 0 };
+        return s.policy && same(s.policy.token, str(a, "token"))
+          ? { ...s.policy }
+          : { ...sampleCase("policy_get:no_policy"), token: str(a, "token") };
       }
       case "send_preview":
         return this.preview(a);
       case "send":
         return this.send(a);
       case "activity":
-        return [...this.wallet(str(a, "wallet")).activity].sort((x, y) => y.at - x.at);
+        // Like the shell's diary: the order written, newest first.
+        return [...this.wallet(str(a, "wallet")).activity].reverse();
     }
     throw `command ${command} not found`;
   }
@@ -199,7 +224,8 @@ export class FakeBackend implements Transport {
   private appState(): AppState {
     const wait = Math.max(0, Math.ceil((this.backoffUntil - Date.now()) / 1000));
     return {
-      network: this.network,
+      ...sample("app_state"),
+      network: { ...this.network },
       chain_id: this.network.kind === "mainnet" ? "0x534e5f4d41494e" : "0x534e5f5345504f4c4941",
       initialized: this.initialized,
       unlocked: this.unlocked,
@@ -209,7 +235,6 @@ export class FakeBackend implements Transport {
         retry_after_secs: wait,
         locked_out: this.failures >= MAX_ATTEMPTS,
       },
-      auto_lock_secs: 300,
       passkey_enrolled: this.passkey,
     };
   }
@@ -239,7 +264,7 @@ export class FakeBackend implements Transport {
     if (pin !== PIN) {
       this.failures += 1;
       if (this.failures >= 3) this.backoffUntil = Date.now() + 15_000 * (this.failures - 2);
-      throw new Fail("WRONG_PIN_OR_DAMAGED_DATA", "wrong PIN or damaged data");
+      throw Fail.real("WRONG_PIN_OR_DAMAGED_DATA");
     }
     this.failures = 0;
     this.unlocked = true;
@@ -263,14 +288,11 @@ export class FakeBackend implements Transport {
 
   private needUnlocked(): void {
     if (!this.initialized) throw new Fail("VAULT_NOT_INITIALIZED", "no vault has been set up on this device yet");
-    if (!this.unlocked) throw new Fail("VAULT_LOCKED", "the vault is locked: unlock it with your PIN");
+    if (!this.unlocked) throw Fail.real("VAULT_LOCKED");
   }
 
   private tokens(): TokenInfo[] {
-    return [
-      { symbol: "STRK", address: STRK, decimals: 18 },
-      { symbol: "ETH", address: ETH, decimals: 18 },
-    ];
+    return sample("tokens");
   }
 
   // ---------- Wallets ----------
@@ -281,16 +303,17 @@ export class FakeBackend implements Transport {
 
   private wallet(address: string | null): FakeWallet {
     const list = this.list();
-    if (list.length === 0) throw new Fail("NO_WALLET", "there is no wallet on this device yet; create or import one first");
+    if (list.length === 0) throw Fail.real("NO_WALLET");
     if (address === null) return list[list.length - 1]!;
     const w = list.find((x) => same(x.view.address, address));
-    if (!w) throw new Fail("WALLET_NOT_FOUND", `no wallet ${address} on this device; create or import it first`);
+    if (!w) throw Fail.real("WALLET_NOT_FOUND", SAMPLE_MISSING_WALLET, address);
     return w;
   }
 
-  private addWallet(address: string, funded: boolean): FakeWallet {
+  private addWallet(address: string, funded: boolean, summary?: string): FakeWallet {
     const w: FakeWallet = {
       view: {
+        ...sample("wallet_show"),
         address,
         public_key: randomFelt(),
         network: this.network.name,
@@ -304,10 +327,15 @@ export class FakeBackend implements Transport {
       sessions: [],
       activity: [],
     };
-    if (!funded) w.view.next_step = `Send STRK to ${address.slice(0, 10)}… to pay for its deployment, then press Refresh.`;
+    if (!funded) {
+      // The shell's wording, for this address.
+      const undeployed = sampleCase("wallet_show:not_deployed");
+      w.view.next_step = undeployed.next_step?.replace(undeployed.address, address);
+    }
     const list = this.list();
     list.push(w);
     this.wallets.set(this.network.name, list);
+    if (summary) this.log(w, "create", null, summary);
     return w;
   }
 
@@ -329,13 +357,14 @@ export class FakeBackend implements Transport {
       st.is_active = false;
     }
     st.chain_time = now;
-    st.seconds_left = Math.max(0, st.valid_until - now);
+    // Like the shell: only a live session counts down.
+    st.seconds_left = st.state === "active" || st.state === "created" ? Math.max(0, st.valid_until - now) : 0;
     return { ...st };
   }
 
   private session(wallet: string, key: string): FakeSession {
     const s = this.wallet(wallet).sessions.find((x) => same(x.status.session_public_key, key));
-    if (!s) throw new Fail("SESSION_NOT_FOUND", `no session ${key} on this device`);
+    if (!s) throw Fail.real("SESSION_NOT_FOUND", SAMPLE_MISSING_SESSION, key);
     return s;
   }
 
@@ -344,21 +373,22 @@ export class FakeBackend implements Transport {
     const now = this.now();
     const s: FakeSession = {
       status: {
+        ...sample("session_create"),
         session_public_key: randomFelt(),
         wallet: w.view.address,
         state: "created",
         is_active: false,
         valid_until: now + duration,
         remaining_calls: 0,
+        allowed_entrypoints: [],
         chain_time: now,
         seconds_left: duration,
-        data_shape: "chipi_tuple",
         created_at: now,
       },
       policy: null,
     };
     w.sessions.push(s);
-    this.log(w, "create", s.status.session_public_key, `Session key created for ${duration / 3600} h`);
+    this.log(w, "create", s.status.session_public_key, "Session key created");
     return this.fresh(s);
   }
 
@@ -374,7 +404,7 @@ export class FakeBackend implements Transport {
       x.startsWith("0x") ? { selector: x } : { selector: SELECTORS[x] ?? randomFelt(), name: x },
     );
     const tx = this.tx(w, 2_100_000_000_000_000n);
-    this.log(w, "register", s.status.session_public_key, `Registered: ${num(a, "max_calls")} calls, ${allow.length ? allow.join(", ") : "any non-admin entrypoint"}`, tx);
+    this.log(w, "register", s.status.session_public_key, `Session registered: ${num(a, "max_calls")} calls`, tx);
     return { tx, status: this.fresh(s) };
   }
 
@@ -382,8 +412,7 @@ export class FakeBackend implements Transport {
     const w = this.wallet(wallet);
     const s = this.session(wallet, key);
     if (s.status.state === "revoked") throw new Fail("SESSION_REVOKED", "the session is already revoked");
-    s.status.state = "revoked";
-    s.status.is_active = false;
+    this.markRevoked(s);
     const tx = this.tx(w, 1_400_000_000_000_000n);
     this.log(w, "revoke", key, "Session revoked", tx);
     return { tx, status: this.fresh(s) };
@@ -394,12 +423,17 @@ export class FakeBackend implements Transport {
     const live = w.sessions.filter((s) => s.status.state === "active" || s.status.state === "created");
     if (live.length === 0) return { tx: null, sessions: w.sessions.map((s) => this.fresh(s)) };
     const tx = this.tx(w, 1_900_000_000_000_000n);
-    for (const s of live) {
-      s.status.state = "revoked";
-      s.status.is_active = false;
-      this.log(w, "revoke", s.status.session_public_key, "Revoked (revoke all)", tx);
-    }
+    for (const s of live) this.markRevoked(s);
+    this.log(w, "revoke", null, "Every session revoked", tx);
     return { tx, sessions: w.sessions.map((s) => this.fresh(s)) };
+  }
+
+  /** What the chain reports for a revoked key: not active, no calls, an empty allowlist. */
+  private markRevoked(s: FakeSession): void {
+    s.status.state = "revoked";
+    s.status.is_active = false;
+    s.status.remaining_calls = 0;
+    s.status.allowed_entrypoints = [];
   }
 
   private policySet(a: Record<string, unknown>): { tx: TxReceipt; policy: PolicyView } {
@@ -414,8 +448,8 @@ export class FakeBackend implements Transport {
       window_start: this.now(),
     };
     const tx = this.tx(w, 1_200_000_000_000_000n);
-    this.log(w, "policy", s.status.session_public_key, `STRK limit: ${fmt(BigInt(s.policy.max_per_call))} per call, ${fmt(BigInt(s.policy.max_per_window))} per window`, tx);
-    return { tx, policy: s.policy };
+    this.log(w, "policy", s.status.session_public_key, "Spending policy set", tx);
+    return { tx, policy: { ...s.policy } };
   }
 
   /** Preflight: the same rules the account applies, as (code, message) or null. */
@@ -434,9 +468,13 @@ export class FakeBackend implements Transport {
     }
     const p = this.session(str(a, "wallet"), str(a, "session")).policy;
     if (p && p.window_seconds > 0 && same(p.token, token)) {
-      if (amount > BigInt(p.max_per_call)) return new Fail("SESSION_SPENDING_LIMIT_PER_CALL", `the amount exceeds the per-call cap of ${fmt(BigInt(p.max_per_call))} STRK`);
+      // The shell's (preflight's) wording.
+      if (amount > BigInt(p.max_per_call)) return new Fail("SESSION_SPENDING_LIMIT_PER_CALL", `a transfer of ${amount} is over this session's per-call cap of ${p.max_per_call}`);
       if (amount + BigInt(p.spent_in_window) > BigInt(p.max_per_window)) {
-        return new Fail("SESSION_SPENDING_LIMIT_WINDOW", `the amount exceeds what is left in this window (${fmt(BigInt(p.max_per_window) - BigInt(p.spent_in_window))} STRK)`);
+        return new Fail(
+          "SESSION_SPENDING_LIMIT_WINDOW",
+          `${amount} more would exceed this session's cap of ${p.max_per_window} per ${p.window_seconds} s (${p.spent_in_window} already spent)`,
+        );
       }
     }
     const bal = same(token, ETH) ? w.eth : w.strk;
@@ -451,12 +489,13 @@ export class FakeBackend implements Transport {
     const err = this.check(a);
     const amount = BigInt(str(a, "amount"));
     return {
+      ...sample("send_preview"),
       ok: err === null,
       error: err ? { code: err.code, message: err.message } : null,
       balance_before: bal.toString(),
-      balance_after: (err ? bal : bal - amount).toString(),
-      fee_payer: "relayer",
-      remaining_calls_after: Math.max(0, s.status.remaining_calls - (err ? 0 : 1)),
+      balance_after: (amount > bal ? 0n : bal - amount).toString(),
+      fee_payer: this.network.kind === "devnet" ? "the local relayer (gasless)" : "your relayer (gasless)",
+      remaining_calls_after: err ? 0 : Math.max(0, s.status.remaining_calls - 1),
     };
   }
 
@@ -472,21 +511,18 @@ export class FakeBackend implements Transport {
       s.policy.spent_in_window = (BigInt(s.policy.spent_in_window) + amount).toString();
     }
     s.status.remaining_calls -= 1;
+    const { explorer_url: _none, ...out } = sample("send");
     const hash = randomFelt();
     const explorer = this.explorer(hash);
-    const sym = same(str(a, "token"), ETH) ? "ETH" : "STRK";
-    this.log(w, "send", s.status.session_public_key, `Sent ${fmt(amount)} ${sym} to ${str(a, "recipient").slice(0, 10)}…`, {
+    // The shell's wording: the raw amount and the token argument upper-cased.
+    this.log(w, "send", s.status.session_public_key, `Sent ${amount} of ${str(a, "token").toUpperCase()} to ${str(a, "recipient")}`, {
       tx_hash: hash,
       fee: "0",
       fee_unit: "FRI",
-      ...(explorer ? { explorer_url: explorer } : {}),
     });
     return {
+      ...out,
       tx_hash: hash,
-      mode: "relayer",
-      paid_by: "relayer",
-      fee: "876000000000000",
-      fee_unit: "FRI",
       ...(explorer ? { explorer_url: explorer } : {}),
       remaining_calls: s.status.remaining_calls,
     };
@@ -500,78 +536,50 @@ export class FakeBackend implements Transport {
 
   private tx(w: FakeWallet, fee: bigint): TxReceipt {
     w.strk -= fee;
-    const hash = randomFelt();
-    const url = this.explorer(hash);
-    return { tx_hash: hash, fee: fee.toString(), fee_unit: "FRI", ...(url ? { explorer_url: url } : {}) };
+    return { ...sample("session_register").tx, tx_hash: randomFelt(), fee: fee.toString() };
   }
 
-  private log(w: FakeWallet, kind: ActivityEntry["kind"], session: string, summary: string, tx?: TxReceipt, at?: number): void {
+  /** Like the shell's diary: `session` null for wallet-wide entries, explorer links on public networks. */
+  private log(w: FakeWallet, kind: string, session: string | null, summary: string, tx?: TxReceipt, at?: number): void {
+    const url = tx ? this.explorer(tx.tx_hash) : undefined;
     w.activity.push({
       at: at ?? Math.floor(Date.now() / 1000),
-      session,
+      wallet: w.view.address,
+      ...(session !== null ? { session } : {}),
       kind,
       summary,
       ...(tx ? { tx_hash: tx.tx_hash } : {}),
-      ...(tx?.explorer_url ? { explorer_url: tx.explorer_url } : {}),
+      ...(url ? { explorer_url: url } : {}),
     });
   }
 
-  // ---------- Seed data: one wallet with sessions in every state ----------
+  // ---------- Seed data: the fixture's wallet, sessions (one in every state) and activity ----------
 
   private seed(): void {
-    const w = this.addWallet("0x5f8e3a17c2b94d06a1e7c3b8d2f4a6e9c1b3d5f7a9e2c4b6d8f0a1c3e5b7d90", true);
-    w.strk = 1234n * E18 + 5n * 10n ** 17n;
-    w.eth = 25n * 10n ** 16n;
-    const now = this.now();
-    const wall = Math.floor(Date.now() / 1000);
-    const mk = (
-      state: SessionStatus["state"],
-      validIn: number,
-      remaining: number,
-      allow: string[] | undefined,
-      createdAgo: number,
-    ): FakeSession => {
-      const key = randomFelt();
-      const s: FakeSession = {
-        status: {
-          session_public_key: key,
-          wallet: w.view.address,
-          state,
-          is_active: state === "active",
-          valid_until: now + validIn,
-          remaining_calls: remaining,
-          ...(allow ? { allowed_entrypoints: allow.map((n) => ({ selector: SELECTORS[n] ?? n, ...(SELECTORS[n] ? { name: n } : {}) })) } : {}),
-          chain_time: now,
-          seconds_left: Math.max(0, validIn),
-          data_shape: "chipi_tuple",
-          created_at: now - createdAgo,
-        },
-        policy: null,
-      };
-      w.sessions.push(s);
-      this.log(w, "create", key, "Session key created", undefined, wall - createdAgo);
-      if (state !== "created" && state !== "none") {
-        this.log(w, "register", key, `Registered: ${remaining + 3} calls, ${allow && allow.length ? allow.join(", ") : "any non-admin entrypoint"}`, { tx_hash: randomFelt(), fee: "0", fee_unit: "FRI" }, wall - createdAgo + 20);
-      }
-      return s;
-    };
-    mk("revoked", 3 * 3600, 990, ["transfer"], 3 * 86400);
-    this.log(w, "revoke", w.sessions[0]!.status.session_public_key, "Session revoked", { tx_hash: randomFelt(), fee: "0", fee_unit: "FRI" }, wall - 2 * 86400);
-    mk("expired", -2 * 3600, 400, ["transfer", "approve"], 86400);
-    mk("created", 6 * 3600 - 300, 0, undefined, 300);
-    const soon = mk("active", 8 * 60 + 30, 12, [], 6 * 3600);
-    void soon;
-    const main = mk("active", 5 * 3600 + 41 * 60, 997, ["transfer", "approve"], 1200);
-    main.policy = {
-      token: STRK,
-      max_per_call: (10n * E18).toString(),
-      max_per_window: (100n * E18).toString(),
-      window_seconds: 86400,
-      spent_in_window: (125n * 10n ** 17n).toString(),
-      window_start: now - 1200,
-    };
-    this.log(w, "policy", main.status.session_public_key, "STRK limit: 10 per call, 100 per 24 h", { tx_hash: randomFelt(), fee: "0", fee_unit: "FRI" }, wall - 1150);
-    this.log(w, "send", main.status.session_public_key, "Sent 12.5 STRK to 0x03a1b2c4…", { tx_hash: randomFelt(), fee: "0", fee_unit: "FRI" }, wall - 600);
+    const sampleWallet = sample("wallet_show");
+    const w = this.addWallet(sampleWallet.address, true);
+    w.view = { ...sampleWallet, network: this.network.name };
+    w.strk = BigInt(sampleWallet.strk_balance);
+    w.eth = BigInt(sampleWallet.eth_balance);
+    // The samples are read at a fixed chain time; move them to now so countdowns run.
+    const sessions = sample("session_list");
+    const shift = this.now() - (sessions[0]?.chain_time ?? this.now());
+    const wallShift = Math.floor(Date.now() / 1000) - (sessions[0]?.chain_time ?? 0);
+    const policy = sample("policy_get");
+    const withPolicy = sample("session_register").status.session_public_key;
+    for (const status of sessions) {
+      status.valid_until += shift;
+      status.chain_time += shift;
+      status.created_at += shift;
+      w.sessions.push({
+        status,
+        policy: same(status.session_public_key, withPolicy) ? { ...policy, window_start: policy.window_start + shift } : null,
+      });
+    }
+    // The diary lists newest first; the fake keeps the order written (oldest first).
+    w.activity = sample("activity")
+      .map((e) => ({ ...e, at: e.at + wallShift }))
+      .reverse();
   }
 }
 
@@ -602,10 +610,4 @@ function randomFelt(): string {
   crypto.getRandomValues(bytes);
   bytes[0] = (bytes[0] ?? 0) & 0x07;
   return "0x" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("").replace(/^0+/, "");
-}
-
-function fmt(v: bigint): string {
-  const whole = v / E18;
-  const frac = (v % E18).toString().padStart(18, "0").replace(/0+$/, "");
-  return frac ? `${whole}.${frac}` : `${whole}`;
 }

@@ -7,6 +7,12 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 
 // ---------- Types (the JSON the shell returns) ----------
+//
+// These mirror the Rust serde types exactly: an `Option` field is `T | null` (serde writes
+// None as null), except where Rust has `skip_serializing_if = "Option::is_none"`, which is an
+// optional field (`name?: T`, absent, never null). test/fixtures/replies.json holds one real
+// reply per command; src-tauri/tests/reply_shapes.rs checks it against the Rust types and
+// test/replies.test.ts feeds it through these types and the views' helpers.
 
 export type NetworkKind = "devnet" | "sepolia" | "mainnet" | "custom";
 
@@ -25,7 +31,9 @@ export interface PinAttempts {
 
 export interface AppState {
   network: NetworkInfo;
+  /** null while the node cannot be reached; `chain_error` then says why. */
   chain_id: string | null;
+  chain_error: ErrorReply | null;
   initialized: boolean;
   unlocked: boolean;
   attempts: PinAttempts;
@@ -47,13 +55,18 @@ export interface WalletView {
   supports_sessions: boolean;
   strk_balance: string;
   eth_balance: string;
+  /** Absent when the wallet is usable. */
   next_step?: string;
 }
 
 export type SessionState = "none" | "created" | "active" | "expired" | "revoked";
 
+/** Which `get_session_data` layout the account returned (Rust `SessionDataShape`, snake_case). */
+export type SessionDataShape = "chipi_tuple" | "snip163_struct";
+
 export interface EntrypointView {
   selector: string;
+  /** Absent when Sesame does not know the selector's name. */
   name?: string;
 }
 
@@ -68,15 +81,15 @@ export interface SessionStatus {
   allowed_entrypoints?: EntrypointView[];
   chain_time: number;
   seconds_left: number;
-  data_shape: string;
+  data_shape: SessionDataShape;
   created_at: number;
 }
 
+/** An owner transaction (Rust `TxOutcome`): no explorer link, unlike `ExecOutcome`. */
 export interface TxReceipt {
   tx_hash: string;
   fee: string;
   fee_unit: string;
-  explorer_url?: string;
 }
 
 export interface SessionTx {
@@ -137,14 +150,17 @@ export interface ExecOutcome {
   remaining_calls: number;
 }
 
-export type ActivityKind = "create" | "register" | "send" | "revoke" | "policy";
-
 export interface ActivityEntry {
+  /** Unix seconds. */
   at: number;
-  session: string;
-  kind: ActivityKind;
+  wallet: string;
+  /** Absent for wallet-wide entries ("Wallet created", "Every session revoked"). */
+  session?: string;
+  /** `create`, `register`, `send`, `revoke` or `policy` (a free string in Rust). */
+  kind: string;
   summary: string;
   tx_hash?: string;
+  /** Only on public networks. */
   explorer_url?: string;
 }
 

@@ -94,6 +94,19 @@ async fn a_person_goes_from_nothing_to_a_gasless_transfer_and_back_to_a_revoked_
         .wait_text("wallet-address", "an address", |t| t.starts_with("0x"))
         .await;
     assert!(address.len() > 10);
+    // The activity shows the wallet's creation, an entry without a session, and no error is on
+    // screen (one such entry once broke the activity card behind an error banner).
+    app.wait_text("activity-item", "the wallet's creation", |t| {
+        t.contains("Wallet created")
+    })
+    .await;
+    assert!(
+        app.client
+            .find(Locator::Css("[data-testid=\"error-banner\"]"))
+            .await
+            .is_err(),
+        "an error banner is on the dashboard"
+    );
     app.screenshot("03-dashboard").await;
 
     // A session allowed to transfer, 10 calls: create → register.

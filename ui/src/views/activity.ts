@@ -1,6 +1,6 @@
 // Activity history of the current wallet, newest first, filterable per session.
 
-import type { ActivityEntry } from "../api";
+import type { ActivityEntry, SessionStatus } from "../api";
 import { h, replace } from "../dom";
 import { formatDateTime, formatRelative, shortHex } from "../format";
 import { nowSecs, normalizeHex, store, subscribe } from "../state";
@@ -13,7 +13,65 @@ const KIND_LABEL: Record<string, string> = {
   policy: "Limit set",
 };
 
-export function activityCard(): HTMLElement {
+/** What one activity row shows, as text (the DOM is built from this). */
+export interface ActivityRow {
+  kind: string;
+  label: string;
+  summary: string;
+  /** "5 min ago", and the full local date and time for the tooltip. */
+  when: string;
+  whenTitle: string;
+  /** The full session key, or null for a wallet-wide entry (wallet created, revoke all). */
+  session: string | null;
+  /** Whom the entry is about: its session, or the whole wallet; `short` is shown, `full` on hover. */
+  subject: { what: "session" | "wallet"; short: string; full: string };
+  tx: { hash: string; short: string; url: string | null } | null;
+}
+
+export function activityRow(a: ActivityEntry, now: number): ActivityRow {
+  const session = a.session ?? null;
+  return {
+    kind: a.kind,
+    label: KIND_LABEL[a.kind] ?? a.kind,
+    summary: a.summary,
+    when: formatRelative(a.at, now),
+    whenTitle: formatDateTime(a.at),
+    session,
+    subject:
+      session !== null
+        ? { what: "session", short: shortHex(session, 8, 4), full: session }
+        : { what: "wallet", short: shortHex(a.wallet, 8, 4), full: a.wallet },
+    tx: a.tx_hash ? { hash: a.tx_hash, short: shortHex(a.tx_hash, 8, 4), url: a.explorer_url ?? null } : null,
+  };
+}
+
+/** The sessions the filter offers: normalized key → full key, from the session list and the activity. */
+export function activitySessions(
+  sessions: readonly SessionStatus[] | null,
+  activity: readonly ActivityEntry[] | null,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of sessions ?? []) out.set(normalizeHex(s.session_public_key), s.session_public_key);
+  for (const a of activity ?? []) {
+    if (a.session === undefined) continue;
+    const k = normalizeHex(a.session);
+    if (!out.has(k)) out.set(k, a.session);
+  }
+  return out;
+}
+
+/** The entries of one session (`selected` is a normalized key; "" = all, wallet-wide entries included). */
+export function filterActivity(all: readonly ActivityEntry[], selected: string): ActivityEntry[] {
+  if (selected === "") return [...all];
+  return all.filter((a) => a.session !== undefined && normalizeHex(a.session) === selected);
+}
+
+export interface ActivityCardActions {
+  /** Reads the activity again (after a failed load). */
+  retry(): void;
+}
+
+export function activityCard(actions: ActivityCardActions): HTMLElement {
   const filter = h(
     "select",
     { testid: "activity-filter", attrs: { "aria-label": "Filter by session" } },
@@ -22,12 +80,7 @@ export function activityCard(): HTMLElement {
   let selected = "";
 
   const renderFilter = () => {
-    const sessions = new Map<string, string>();
-    for (const s of store.sessions ?? []) sessions.set(normalizeHex(s.session_public_key), s.session_public_key);
-    for (const a of store.activity ?? []) {
-      const k = normalizeHex(a.session);
-      if (!sessions.has(k)) sessions.set(k, a.session);
-    }
+    const sessions = activitySessions(store.sessions, store.activity);
     if (selected && !sessions.has(selected)) selected = "";
     replace(
       filter,
@@ -41,16 +94,35 @@ export function activityCard(): HTMLElement {
   const render = () => {
     renderFilter();
     const all = store.activity;
+    list.dataset["loaded"] = String(all !== null);
     if (all === null) {
-      replace(list, h("li", { class: "empty" }, store.refreshing ? "Loading activity…" : "Not loaded yet."));
+      if (store.refreshing) {
+        replace(list, h("li", { class: "empty", testid: "activity-loading" }, "Loading activity…"));
+        return;
+      }
+      // Nothing is loading and nothing was read: the last load failed (its error is shown above).
+      replace(
+        list,
+        h(
+          "li",
+          { class: "empty", testid: "activity-error" },
+          "The activity could not be read. ",
+          h(
+            "button",
+            { class: "btn btn-secondary btn-small", testid: "activity-retry", attrs: { type: "button" }, on: { click: () => actions.retry() } },
+            "Try again",
+          ),
+        ),
+      );
       return;
     }
-    const shown = selected === "" ? all : all.filter((a) => normalizeHex(a.session) === selected);
+    const shown = filterActivity(all, selected);
     if (shown.length === 0) {
       replace(list, h("li", { class: "empty", testid: "activity-empty" }, selected ? "Nothing for this session yet." : "No activity yet."));
       return;
     }
-    replace(list, shown.map(entry));
+    const now = nowSecs();
+    replace(list, shown.map((a) => entry(a, now)));
   };
 
   filter.addEventListener("change", () => {
@@ -59,6 +131,9 @@ export function activityCard(): HTMLElement {
   });
   subscribe("activity", render);
   subscribe("sessions", renderFilter);
+  subscribe("refreshing", () => {
+    if (store.activity === null) render();
+  });
   render();
 
   return h(
@@ -69,35 +144,37 @@ export function activityCard(): HTMLElement {
   );
 }
 
-function entry(a: ActivityEntry): HTMLElement {
+/** One activity row as a list item. */
+export function entry(a: ActivityEntry, now: number): HTMLElement {
+  const r = activityRow(a, now);
   return h(
     "li",
-    { class: "activity-item", testid: "activity-item", attrs: { "data-kind": a.kind, "data-session": a.session } },
-    h("span", { class: `kind kind-${a.kind}` }, KIND_LABEL[a.kind] ?? a.kind),
+    { class: "activity-item", testid: "activity-item", attrs: { "data-kind": r.kind, "data-session": r.session } },
+    h("span", { class: `kind kind-${r.kind}` }, r.label),
     h(
       "div",
       { class: "activity-main" },
-      h("div", { class: "activity-summary" }, a.summary),
+      h("div", { class: "activity-summary" }, r.summary),
       h(
         "div",
         { class: "activity-meta" },
-        h("time", { attrs: { datetime: new Date(a.at * 1000).toISOString(), title: formatDateTime(a.at) } }, formatRelative(a.at, nowSecs())),
-        " · session ",
-        h("code", { attrs: { title: a.session } }, shortHex(a.session, 8, 4)),
-        a.tx_hash
+        h("time", { attrs: { datetime: new Date(a.at * 1000).toISOString(), title: r.whenTitle } }, r.when),
+        ` · ${r.subject.what} `,
+        h("code", { attrs: { title: r.subject.full } }, r.subject.short),
+        r.tx
           ? [
               " · tx ",
-              a.explorer_url
+              r.tx.url
                 ? h(
                     "a",
                     {
                       class: "ext-link",
                       testid: "activity-explorer-link",
-                      attrs: { href: a.explorer_url, target: "_blank", rel: "noopener noreferrer", title: a.tx_hash },
+                      attrs: { href: r.tx.url, target: "_blank", rel: "noopener noreferrer", title: r.tx.hash },
                     },
-                    shortHex(a.tx_hash, 8, 4),
+                    r.tx.short,
                   )
-                : h("code", { attrs: { title: a.tx_hash } }, shortHex(a.tx_hash, 8, 4)),
+                : h("code", { attrs: { title: r.tx.hash } }, r.tx.short),
             ]
           : null,
       ),

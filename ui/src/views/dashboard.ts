@@ -172,7 +172,6 @@ export function dashboardScreen(): Dashboard {
       const r = await api.sessionRevoke(w.address, s.session_public_key);
       notify(
         `Session ${shortHex(s.session_public_key, 8, 4)} revoked in tx ${shortHex(r.tx.tx_hash, 8, 4)} (fee ${describeFee(r.tx.fee, r.tx.fee_unit)}).`,
-        txLink(r.tx),
       );
     } catch (err) {
       fail(err, "Could not revoke the session");
@@ -207,7 +206,6 @@ export function dashboardScreen(): Dashboard {
         r.tx
           ? `All sessions revoked in tx ${shortHex(r.tx.tx_hash, 8, 4)} (fee ${describeFee(r.tx.fee, r.tx.fee_unit)}).`
           : "There was no session to revoke.",
-        r.tx ? txLink(r.tx) : undefined,
       );
     } catch (err) {
       fail(err, "Could not revoke the sessions");
@@ -349,7 +347,7 @@ export function dashboardScreen(): Dashboard {
   );
 
   const main = h("div", { class: "col-main" }, wallet.root, setupSlot, sendSlot, newSlot, sessionsCard);
-  const side = h("div", { class: "col-side" }, activityCard());
+  const side = h("div", { class: "col-side" }, activityCard({ retry: () => void refresh() }));
   const root = h("div", { class: "dashboard", testid: "dashboard" }, main, side);
 
   const renderWalletPresence = () => {
@@ -434,8 +432,4 @@ export function dashboardScreen(): Dashboard {
 
 function sameHex(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && normalizeHex(a) === normalizeHex(b);
-}
-
-function txLink(tx: api.TxReceipt): { href: string; label: string } | undefined {
-  return tx.explorer_url ? { href: tx.explorer_url, label: `View ${shortHex(tx.tx_hash, 8, 4)} in explorer ↗` } : undefined;
 }
