@@ -36,14 +36,20 @@ impl ActivityLog {
 
     /// Appends `entry`. A diary that cannot be written must not stop a transaction that
     /// already happened, so callers may ignore the error (it is still returned).
+    ///
+    /// The log names recipients, amounts and addresses: it is created readable by its owner
+    /// only (0600, in a 0700 directory), and an older, wider file is narrowed on the next write.
     pub fn append(&self, entry: &ActivityEntry) -> std::io::Result<()> {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir)?;
+            restrict(dir, 0o700)?;
         }
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&self.path)?;
+        restrict(&self.path, 0o600)?;
         let line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
         writeln!(file, "{line}")
     }
@@ -61,9 +67,44 @@ impl ActivityLog {
     }
 }
 
+/// Narrows `path` to `mode` on Unix (a no-op elsewhere, where ACLs of the user's profile
+/// directory already keep other users out).
+fn restrict(path: &std::path::Path, mode: u32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let current = std::fs::metadata(path)?.permissions().mode() & 0o777;
+        if current != mode {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_log_is_readable_by_its_owner_only_even_if_it_was_wider_before() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("sesame-perm-{}", std::process::id()));
+        let path = dir.join("activity.jsonl");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(&path, "").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o644);
+        ActivityLog::new(path.clone())
+            .append(&entry("0x1", "send"))
+            .unwrap();
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&dir), 0o700);
+        let _ = std::fs::remove_dir_all(dir);
+    }
 
     fn entry(wallet: &str, kind: &str) -> ActivityEntry {
         ActivityEntry {
