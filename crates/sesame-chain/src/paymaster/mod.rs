@@ -25,6 +25,8 @@
 //! types, `client` the HTTP/JSON-RPC client, `error` [`PaymasterError`] and [`codes`].
 
 mod checks;
+#[cfg(test)]
+mod checks_props;
 mod client;
 mod error;
 mod wire;
