@@ -44,6 +44,10 @@ echo "   $CARGO_TARGET_DIR/e2e-screenshots/"
 rm -rf "$CARGO_TARGET_DIR/e2e-screenshots"
 # With arguments (e.g. `-p sesame-core`) they replace the workspace selection.
 ((${#@})) || set -- "${SESAME_CARGO[@]}"
+# Property and fuzz tests: a fixed seed and a case budget per property that keeps CI fast.
+# A longer run: PROPTEST_CASES=100000 cargo test --workspace properties hostile checks_props
+export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261201}" PROPTEST_CASES="${PROPTEST_CASES:-512}"
+export PROPTEST_DISABLE_FAILURE_PERSISTENCE=1
 xvfb-run -a -s "-screen 0 1280x900x24" "$here/with-keyring.sh" env SESAME_E2E=1 SESAME_BUNDLE_TESTS=1 cargo test --quiet "$@"
 
 echo "== all tests passed in $(( $(date +%s) - t0 )) s"
