@@ -180,3 +180,101 @@ fn an_unavailable_keychain_is_a_clear_error_and_never_a_fallback() {
     );
     assert!(stdout.contains("Unlock or start your keyring"), "{stdout}");
 }
+
+/// What a child process does when this test binary re-runs itself (see `run_children`): open the
+/// profile's vault over the real keychain, with the lock file every Sesame process uses, and
+/// either store sessions or try one wrong PIN. Ignored, so a plain run never does this.
+#[test]
+#[ignore]
+fn child_process_vault_worker() {
+    let (Ok(profile), Ok(job)) = (
+        std::env::var("SESAME_CHILD_PROFILE"),
+        std::env::var("SESAME_CHILD_JOB"),
+    ) else {
+        return;
+    };
+    let lock = std::path::PathBuf::from(std::env::var("SESAME_CHILD_LOCK").unwrap());
+    let store = Arc::new(KeychainStore::connect().unwrap());
+    let v = Vault::new(store, Arc::new(SystemClock), &profile)
+        .unwrap()
+        .with_pin_params(Argon2Params::FLOOR)
+        .unwrap()
+        .with_lock_file(lock);
+    // Both children start together: wait for the parent's go.
+    let go = std::path::PathBuf::from(std::env::var("SESAME_CHILD_GO").unwrap());
+    while !go.exists() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    match job.split_once(':') {
+        Some(("store", base)) => {
+            let base: u64 = base.parse().unwrap();
+            let u = v.unlock_with_pin(&Pin::from("630517")).unwrap();
+            let wallet = parse_felt("0x777").unwrap();
+            for i in 0..100u64 {
+                let key = PrivateKey::from_hex(&format!("{:#x}", base + i)).unwrap();
+                u.store_session_key(wallet, 1, "created", &key).unwrap();
+            }
+        }
+        _ => {
+            let err = v.unlock_with_pin(&Pin::from("000000")).unwrap_err();
+            assert_eq!(err, VaultError::WrongPinOrDamaged);
+        }
+    }
+}
+
+/// Runs `jobs` as child processes of this test binary at the same moment; waits for all.
+fn run_children(profile: &str, lock: &std::path::Path, jobs: &[&str]) {
+    let go = lock.with_extension("go");
+    let _ = std::fs::remove_file(&go);
+    let exe = std::env::current_exe().unwrap();
+    let children: Vec<_> = jobs
+        .iter()
+        .map(|job| {
+            Command::new(&exe)
+                .args([
+                    "--exact",
+                    "child_process_vault_worker",
+                    "--ignored",
+                    "--quiet",
+                ])
+                .env("SESAME_CHILD_PROFILE", profile)
+                .env("SESAME_CHILD_JOB", job)
+                .env("SESAME_CHILD_LOCK", lock)
+                .env("SESAME_CHILD_GO", &go)
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    std::fs::write(&go, b"go").unwrap();
+    for mut child in children {
+        assert!(child.wait().unwrap().success(), "a child process failed");
+    }
+}
+
+#[test]
+fn two_processes_writing_one_vault_lose_nothing_and_each_wrong_pin_counts() {
+    let Some(store) = real_keychain("two_processes_writing_one_vault") else {
+        return;
+    };
+    let profile = unique_profile("procs");
+    let dir = std::env::temp_dir().join(format!("sesame-{profile}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let lock = dir.join("vault.lock");
+    let v = Vault::new(store.clone(), Arc::new(SystemClock), &profile)
+        .unwrap()
+        .with_pin_params(Argon2Params::FLOOR)
+        .unwrap()
+        .with_lock_file(lock.clone());
+    drop(v.create(&Pin::from("630517")).unwrap());
+
+    // Two processes each store 100 sessions at the same time: all 200 are listed.
+    run_children(&profile, &lock, &["store:4096", "store:8192"]);
+    assert_eq!(v.list_sessions().unwrap().len(), 200);
+
+    // Two processes each try a wrong PIN at the same moment: both attempts are counted.
+    run_children(&profile, &lock, &["wrong-pin", "wrong-pin"]);
+    assert_eq!(v.attempt_status().unwrap().failures, 2);
+
+    v.destroy().unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+}
