@@ -13,6 +13,7 @@
 pub mod class;
 pub mod devnet;
 mod error;
+pub mod fault;
 mod owner;
 pub mod paymaster;
 mod rpc;

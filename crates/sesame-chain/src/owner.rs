@@ -212,6 +212,7 @@ pub fn relay_call(account: Felt, outside: &OutsideExecution, signature: &[Felt])
 
 /// Waits for `tx_hash` and reports the fee it paid.
 pub(crate) async fn finish(chain: &Chain, tx_hash: Felt) -> Result<TxOutcome, ChainError> {
+    crate::fault::point(crate::fault::AFTER_SEND);
     let receipt = chain.wait_for_receipt(tx_hash).await?;
     let fee = match &receipt.receipt {
         starknet_rust::core::types::TransactionReceipt::Invoke(r) => Some(&r.actual_fee),

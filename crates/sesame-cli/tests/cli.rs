@@ -662,3 +662,304 @@ async fn a_chipi_wallet_imports_with_its_encrypt_key_and_a_wrong_key_is_refused(
         (Some(true), Some(true))
     );
 }
+
+const NEW_PIN: &str = "8642";
+const PASSPHRASE: &str = "a long backup passphrase for tests";
+
+/// Drives the user's vault to a PIN lockout: ten wrong PINs through the vault API, with a
+/// clock that jumps an hour per reading so the backoff (two minutes of real waiting between
+/// the 3rd and the 10th try) passes at once. Everything else about the vault is real.
+fn lock_out(profile: &str) {
+    struct HourPerRead(std::sync::atomic::AtomicU64);
+    impl sesame_vault::Clock for HourPerRead {
+        fn now_unix(&self) -> u64 {
+            self.0.fetch_add(3_600, Ordering::SeqCst)
+        }
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let store = std::sync::Arc::new(sesame_vault::KeychainStore::connect().unwrap());
+    let clock = std::sync::Arc::new(HourPerRead(std::sync::atomic::AtomicU64::new(now)));
+    let vault = sesame_vault::Vault::new(store, clock, profile).unwrap();
+    for _ in 0..10 {
+        let _ = vault.unlock_with_pin(&sesame_vault::Pin::from("0000"));
+    }
+    assert!(vault.attempt_status().unwrap().locked_out);
+}
+
+#[tokio::test]
+async fn a_locked_out_vault_comes_back_from_a_backup_and_its_session_still_sends() {
+    if !keychain_available() {
+        return;
+    }
+    let fx = Fixture::start().await;
+    let user = std::sync::Arc::new(User::new(&fx));
+    let dir = std::env::temp_dir().join(format!("sesame-backup-{}", user.profile));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("vault.sesame-backup");
+    let file_arg = file.display().to_string();
+    let u = user.clone();
+    let recipient = fx.recipient;
+    let before = fx.strk(recipient).await;
+    blocking(move || {
+        u.ok(&["wallet", "create"]);
+        u.ok(&["session", "create", "--duration", "3600"]);
+        u.ok(&["session", "register", "--max-calls", "5"]);
+
+        // Two different passphrases: refused, and no file is written.
+        let mismatch = dir.join("mismatch");
+        let m = mismatch.display().to_string();
+        let (ok, v) = u.run_with(
+            &["vault", "backup", "--out", &m, "--passphrase-stdin"],
+            &[PIN, PASSPHRASE, "another passphrase entirely"],
+        );
+        assert!(!ok && v["error"]["code"] == "INVALID_ARGUMENT", "{v}");
+        assert!(!mismatch.exists());
+
+        let (ok, b) = u.run_with(
+            &["vault", "backup", "--out", &file_arg, "--passphrase-stdin"],
+            &[PIN, PASSPHRASE, PASSPHRASE],
+        );
+        assert!(ok, "{b}");
+        assert_eq!(
+            (b["wallets"].as_u64(), b["sessions"].as_u64()),
+            (Some(1), Some(1))
+        );
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        // A backup never overwrites a file.
+        let (ok, v) = u.run_with(
+            &["vault", "backup", "--out", &file_arg, "--passphrase-stdin"],
+            &[PIN, PASSPHRASE, PASSPHRASE],
+        );
+        assert!(!ok, "{v}");
+
+        lock_out(&u.profile);
+        let v = u.fails(&["session", "create"], "PIN_LOCKED_OUT");
+        let message = v["error"]["message"].as_str().unwrap();
+        assert!(message.contains("sesame vault restore"), "{message}");
+
+        let restore = [
+            "vault",
+            "restore",
+            "--from",
+            &file_arg,
+            "--passphrase-stdin",
+        ];
+        // A wrong passphrase, or no consent to replace the vault, changes nothing.
+        let mut with_replace = restore.to_vec();
+        with_replace.push("--replace");
+        let (ok, v) = u.run_with(&with_replace, &["not the passphrase", NEW_PIN, NEW_PIN]);
+        assert!(
+            !ok && v["error"]["code"] == "WRONG_PIN_OR_DAMAGED_DATA",
+            "{v}"
+        );
+        let (ok, v) = u.run_with(&restore, &[PASSPHRASE, NEW_PIN, NEW_PIN]);
+        assert!(
+            !ok && v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("--replace"),
+            "{v}"
+        );
+        u.fails(&["session", "create"], "PIN_LOCKED_OUT");
+
+        let (ok, r) = u.run_with(&with_replace, &[PASSPHRASE, NEW_PIN, NEW_PIN]);
+        assert!(ok, "{r}");
+        assert_eq!(r["restored"]["owner_keys"], 1);
+        assert_eq!(r["restored"]["session_keys"], 1);
+
+        // Everything is back under the new PIN: the session is active and sends.
+        let st = u.ok(&["session", "status"]);
+        assert_eq!(st["state"], "active", "{st}");
+        let call = transfer_arg(recipient, 700);
+        let (ok, e) = u.run_with(&["session", "execute", "--call", &call], &[NEW_PIN]);
+        assert!(ok, "{e}");
+        assert_eq!(e["remaining_calls"], 4);
+        // The old PIN is gone.
+        u.fails(&["session", "create"], "WRONG_PIN_OR_DAMAGED_DATA");
+        let _ = std::fs::remove_dir_all(&dir);
+    })
+    .await;
+    assert_eq!(fx.strk(recipient).await, before + 700);
+    assert!(!user.transcript.lock().unwrap().contains(PASSPHRASE));
+}
+
+#[tokio::test]
+async fn the_owner_key_reopens_a_locked_out_vault_and_keeps_its_sessions() {
+    if !keychain_available() {
+        return;
+    }
+    let fx = Fixture::start().await;
+    let user = std::sync::Arc::new(User::new(&fx));
+    let account = &fx.devnet.accounts()[0];
+    let address = format!("{:#x}", account.address);
+    let owner_key = format!("{:#x}", account.private_key);
+    let recipient = fx.recipient;
+    let before = fx.strk(recipient).await;
+    let u = user.clone();
+    blocking(move || {
+        let (ok, v) = u.run_with(
+            &["wallet", "import", "--address", &address],
+            &[PIN, &owner_key],
+        );
+        assert!(ok, "{v}");
+        u.ok(&["session", "create", "--duration", "3600"]);
+        u.ok(&["session", "register", "--max-calls", "5"]);
+        lock_out(&u.profile);
+        u.fails(&["session", "create"], "PIN_LOCKED_OUT");
+
+        // Another key proves nothing, and changes nothing.
+        let (ok, v) = u.run_with(
+            &["--wallet", &address, "vault", "recover"],
+            &["0x1234", NEW_PIN, NEW_PIN],
+        );
+        assert!(!ok && v["error"]["code"] == "OWNER_KEY_MISMATCH", "{v}");
+
+        let (ok, r) = u.run_with(
+            &["--wallet", &address, "vault", "recover"],
+            &[&owner_key, NEW_PIN, NEW_PIN],
+        );
+        assert!(ok, "{r}");
+        assert_eq!(
+            (r["wallets"].as_u64(), r["sessions"].as_u64()),
+            (Some(1), Some(1))
+        );
+        let call = transfer_arg(recipient, 300);
+        let (ok, e) = u.run_with(&["session", "execute", "--call", &call], &[NEW_PIN]);
+        assert!(ok, "{e}");
+    })
+    .await;
+    assert_eq!(fx.strk(recipient).await, before + 300);
+    assert!(!user
+        .transcript
+        .lock()
+        .unwrap()
+        .contains(&format!("{:#x}", account.private_key)));
+}
+
+#[tokio::test]
+async fn clearing_a_live_session_needs_force_and_lifetimes_are_bounded() {
+    if !keychain_available() {
+        return;
+    }
+    let fx = Fixture::start().await;
+    let user = std::sync::Arc::new(User::new(&fx));
+    let u = user.clone();
+    blocking(move || {
+        u.ok(&["wallet", "create"]);
+        let v = u.fails(
+            &["session", "create", "--duration", "10"],
+            "INVALID_ARGUMENT",
+        );
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains("30 days"),
+            "{v}"
+        );
+        u.fails(
+            &["session", "create", "--duration", "18446744073709551615"],
+            "INVALID_ARGUMENT",
+        );
+        // A session only created here (never registered) clears without force.
+        u.ok(&["session", "create", "--duration", "3600"]);
+        assert!(u.ok(&["session", "clear"])["warning"].is_null());
+
+        u.ok(&["session", "create", "--duration", "3600"]);
+        u.fails(
+            &["session", "register", "--max-calls", "0"],
+            "INVALID_ARGUMENT",
+        );
+        u.ok(&["session", "register", "--max-calls", "5"]);
+        let v = u.fails(&["session", "clear"], "SESSION_LIVE");
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains("revoke"),
+            "{v}"
+        );
+        assert_eq!(
+            u.ok(&["session", "list"])["sessions"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+        let forced = u.ok(&["session", "clear", "--force"]);
+        assert!(forced["warning"]
+            .as_str()
+            .unwrap()
+            .contains("cannot list or revoke"));
+        assert!(u.ok(&["session", "list"])["sessions"]
+            .as_array()
+            .unwrap()
+            .is_empty());
+    })
+    .await;
+}
+
+impl User {
+    /// Runs `sesame` with `SESAME_CRASH_AT=point`, which kills it with SIGKILL at that point;
+    /// asserts that it died that way.
+    fn crash_at(&self, point: &str, args: &[&str]) {
+        use std::os::unix::process::ExitStatusExt;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sesame"))
+            .args(["--json", "--network", "devnet", "--rpc", &self.rpc])
+            .args(["--profile", &self.profile, "--pin-stdin"])
+            .args(args)
+            .env("SESAME_CRASH_AT", point)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{PIN}").unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.signal(),
+            Some(9),
+            "expected a kill -9 at {point}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
+/// A `kill -9` between sending and reading the receipt (a crash point: no outside signal can
+/// land there on demand). The next command shows the chain's truth, the key is still there,
+/// and nothing was sent twice.
+#[tokio::test]
+async fn a_kill_during_register_or_execute_loses_nothing_and_sends_nothing_twice() {
+    if !keychain_available() {
+        return;
+    }
+    let fx = Fixture::start().await;
+    let user = std::sync::Arc::new(User::new(&fx));
+    let recipient = fx.recipient;
+    let before = fx.strk(recipient).await;
+    let u = user.clone();
+    let (wallet, key) = blocking(move || {
+        let w = u.ok(&["wallet", "create"]);
+        let s = u.ok(&["session", "create", "--duration", "3600"]);
+        u.crash_at("after-send", &["session", "register", "--max-calls", "5"]);
+        // The registration landed although the CLI died: the chain's truth is shown, and the
+        // key is still on this device.
+        let st = u.ok(&["session", "status"]);
+        assert_eq!(st["state"], "active", "{st}");
+        assert_eq!(st["remaining_calls"], 5);
+        assert_eq!(st["session_public_key"], s["session_public_key"]);
+
+        let call = transfer_arg(recipient, 900);
+        u.crash_at("after-send", &["session", "execute", "--call", &call]);
+        let st = u.ok(&["session", "status"]);
+        assert_eq!(st["remaining_calls"], 4, "{st}");
+        // The key still signs.
+        let call = transfer_arg(recipient, 100);
+        u.ok(&["session", "execute", "--call", &call]);
+        (felt(&w["address"]), felt(&s["session_public_key"]))
+    })
+    .await;
+    // 900 once (not twice), then 100.
+    assert_eq!(fx.strk(recipient).await, before + 1_000);
+    let chain = fx.chain.session_data(wallet, key).await.unwrap();
+    assert_eq!(chain.remaining_calls, 3);
+}
