@@ -44,6 +44,13 @@ pub enum AppError {
     DevnetUnavailable(String),
     #[error("{0}")]
     InvalidArgument(String),
+    /// The carrying transaction succeeded, but the session's own execution did not run (a
+    /// relayer whose multicall swallows a failed call, for example): nothing was done.
+    #[error(
+        "transaction {tx_hash} was included, but the session's calls did not run ({detail}); \
+         nothing was sent"
+    )]
+    NotExecuted { tx_hash: String, detail: String },
     /// `session clear` of a session the chain still honours, without `force`.
     #[error(
         "session {0} is still live on-chain: revoke it first (sesame session revoke), or force \
@@ -79,6 +86,7 @@ impl AppError {
             AppError::DevnetUnavailable(_) => "DEVNET_UNAVAILABLE",
             AppError::InvalidArgument(_) => "INVALID_ARGUMENT",
             AppError::SessionLive(_) => "SESSION_LIVE",
+            AppError::NotExecuted { .. } => "EXECUTION_NOT_CONFIRMED",
             AppError::Internal(_) => "INTERNAL",
         }
     }

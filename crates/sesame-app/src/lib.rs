@@ -50,6 +50,8 @@ pub struct Sesame {
     vault: Arc<Vault>,
     network: Network,
     chain: Chain,
+    /// What the send path learns once and reuses (see `sessions::execution`).
+    relay_cache: Arc<std::sync::Mutex<sessions::RelayCache>>,
 }
 
 impl std::fmt::Debug for Sesame {
@@ -86,6 +88,7 @@ impl Sesame {
             vault,
             network,
             chain,
+            relay_cache: Default::default(),
         })
     }
 

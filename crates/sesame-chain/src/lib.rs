@@ -21,7 +21,7 @@ mod session_account;
 mod signer;
 
 pub use error::ChainError;
-pub use owner::{OwnerAccount, TxOutcome};
+pub use owner::{relay_call, FixedBounds, OwnerAccount, TxOutcome};
 pub use paymaster::{PaymasterClient, PaymasterError};
 pub use rpc::{Chain, SpendingPolicyState, Timeouts, SUPPORTED_SPEC_MAJOR_MINOR};
 pub use session_account::SessionAccount;

@@ -110,6 +110,55 @@ impl OwnerAccount {
         self.finish(sent.transaction_hash).await
     }
 
+    /// Simulates `calls` (a call the contract would refuse fails here, and nothing is sent)
+    /// and returns resource bounds with the same headroom `invoke` gives (1.5× the estimated
+    /// amounts and prices), for sending transactions of the same shape without simulating
+    /// each one.
+    pub async fn estimate_bounds(&self, calls: &[Call]) -> Result<FixedBounds, ChainError> {
+        let calls: Vec<_> = calls.iter().map(to_rs).collect();
+        let fee = self
+            .inner
+            .execute_v3(calls)
+            .estimate_fee()
+            .await
+            .map_err(|e| self.map_account_error(e))?;
+        let amount = |v: u64| v.saturating_add(v / 2);
+        let price = |v: u128| v.saturating_add(v / 2);
+        Ok(FixedBounds {
+            l1_gas: amount(fee.l1_gas_consumed),
+            l1_gas_price: price(fee.l1_gas_price),
+            l2_gas: amount(fee.l2_gas_consumed),
+            l2_gas_price: price(fee.l2_gas_price),
+            l1_data_gas: amount(fee.l1_data_gas_consumed),
+            l1_data_gas_price: price(fee.l1_data_gas_price),
+        })
+    }
+
+    /// Sends `calls` with `bounds` and no simulation (and with `nonce` when the caller tracks
+    /// it), then waits for the receipt. A refusal is an on-chain revert.
+    pub async fn invoke_with(
+        &self,
+        calls: &[Call],
+        bounds: FixedBounds,
+        nonce: Option<Felt>,
+    ) -> Result<TxOutcome, ChainError> {
+        let calls: Vec<_> = calls.iter().map(to_rs).collect();
+        let mut tx = self
+            .inner
+            .execute_v3(calls)
+            .l1_gas(bounds.l1_gas)
+            .l1_gas_price(bounds.l1_gas_price)
+            .l2_gas(bounds.l2_gas)
+            .l2_gas_price(bounds.l2_gas_price)
+            .l1_data_gas(bounds.l1_data_gas)
+            .l1_data_gas_price(bounds.l1_data_gas_price);
+        if let Some(n) = nonce {
+            tx = tx.nonce(n);
+        }
+        let sent = tx.send().await.map_err(|e| self.map_account_error(e))?;
+        self.finish(sent.transaction_hash).await
+    }
+
     async fn finish(&self, tx_hash: Felt) -> Result<TxOutcome, ChainError> {
         finish(&self.chain, tx_hash).await
     }
@@ -199,6 +248,17 @@ impl OwnerAccount {
         self.invoke_unsimulated(&[relay_call(account, outside, signature)])
             .await
     }
+}
+
+/// Resource bounds of a V3 transaction, fixed in advance (see [`OwnerAccount::estimate_bounds`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FixedBounds {
+    pub l1_gas: u64,
+    pub l1_gas_price: u128,
+    pub l2_gas: u64,
+    pub l2_gas_price: u128,
+    pub l1_data_gas: u64,
+    pub l1_data_gas_price: u128,
 }
 
 /// The relayer's call: `account.execute_from_outside_v2(outside, signature)`.

@@ -2,11 +2,14 @@
 //! a relayer, a SNIP-29 paymaster (its answer checked before signing) or the account itself;
 //! or signing an outside execution for a third party to submit.
 
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use sesame_chain::devnet::DevnetClient;
 use sesame_chain::paymaster::{ApiKey, ExecutionParameters, PaymasterClient};
-use sesame_chain::{OwnerAccount, SessionAccount, TxOutcome};
+use sesame_chain::relay_call;
+use sesame_chain::{FixedBounds, OwnerAccount, SessionAccount, TxOutcome};
 use sesame_core::felt::to_hex;
 use sesame_core::keys::PrivateKey;
 use sesame_core::outside::{random_nonce, Call, OutsideExecution, SessionSignature, ANY_CALLER};
@@ -50,7 +53,74 @@ impl std::fmt::Debug for ExecMode {
     }
 }
 
+/// How long resource bounds learnt from one simulation are reused: gas prices move.
+const BOUNDS_TTL: Duration = Duration::from_secs(60);
+
+/// The shape of a relayed transaction: which relayer, and each inner call's target, entrypoint
+/// and calldata length. Transactions of one shape cost about the same.
+type Shape = (Felt, Vec<(Felt, Felt, usize)>);
+
+/// What the relayed send path learns once per connection instead of per send: the devnet's
+/// relayer account, and resource bounds from the first simulation of each shape.
+#[derive(Default)]
+pub(crate) struct RelayCache {
+    devnet_relayer: Option<(Felt, Arc<PrivateKey>)>,
+    bounds: HashMap<Shape, (FixedBounds, Instant)>,
+}
+
+fn shape(relayer: Felt, calls: &[Call]) -> Shape {
+    (
+        relayer,
+        calls
+            .iter()
+            .map(|c| (c.to, c.selector, c.calldata.len()))
+            .collect(),
+    )
+}
+
 impl Sesame {
+    fn relay_cache(&self) -> std::sync::MutexGuard<'_, RelayCache> {
+        self.relay_cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Relays a signed outside execution. The first send of each shape is simulated (a call
+    /// the chain would refuse fails there and nothing is sent) and its resource bounds are
+    /// kept for a minute; later sends of the same shape skip the simulation, having passed the
+    /// same preflight. A send refused for its bounds drops them, so the next one simulates.
+    async fn relay(
+        &self,
+        relayer: &OwnerAccount,
+        wallet: Felt,
+        outside: &OutsideExecution,
+        sig: &[Felt],
+    ) -> Result<TxOutcome, AppError> {
+        let call = relay_call(wallet, outside, sig);
+        let key = shape(relayer.address(), &outside.calls);
+        let cached = self
+            .relay_cache()
+            .bounds
+            .get(&key)
+            .filter(|(_, at)| at.elapsed() < BOUNDS_TTL)
+            .map(|(b, _)| *b);
+        let bounds = match cached {
+            Some(b) => b,
+            None => {
+                let b = relayer.estimate_bounds(std::slice::from_ref(&call)).await?;
+                self.relay_cache()
+                    .bounds
+                    .insert(key.clone(), (b, Instant::now()));
+                b
+            }
+        };
+        let sent = relayer.invoke_with(&[call], bounds, None).await;
+        if sent.is_err() {
+            self.relay_cache().bounds.remove(&key);
+        }
+        Ok(sent?)
+    }
+
     async fn session_key(
         &self,
         unlocked: &Unlocked,
@@ -152,13 +222,17 @@ impl Sesame {
                 self.owner_account(unlocked, address).await
             }
             None if self.network.is_devnet() => {
+                if let Some((address, key)) = self.relay_cache().devnet_relayer.clone() {
+                    return Ok(OwnerAccount::new(&self.chain, address, key));
+                }
                 let accounts = DevnetClient::new(&self.network.rpc_url).predeployed_accounts().await?;
                 let (address, key) = accounts
                     .into_iter()
                     .next()
                     .ok_or_else(|| AppError::DevnetUnavailable("the devnet has no predeployed account to relay".into()))?;
-                let key = PrivateKey::from_be_bytes(key.to_bytes_be()).map_err(|e| AppError::Internal(e.to_string()))?;
-                Ok(OwnerAccount::new(&self.chain, address, Arc::new(key)))
+                let key = Arc::new(PrivateKey::from_be_bytes(key.to_bytes_be()).map_err(|e| AppError::Internal(e.to_string()))?);
+                self.relay_cache().devnet_relayer = Some((address, key.clone()));
+                Ok(OwnerAccount::new(&self.chain, address, key))
             }
             None => Err(AppError::InvalidArgument(
                 "name a relayer: one of your funded wallets on this network (--relayer ADDRESS), or use --direct".into(),
@@ -207,7 +281,9 @@ impl Sesame {
                         ANY_CALLER,
                     )
                     .await?;
-                let tx = relayer.relay(wallet.wallet_address, &outside, &sig).await?;
+                let tx = self
+                    .relay(&relayer, wallet.wallet_address, &outside, &sig)
+                    .await?;
                 (tx, "relayer", to_hex(&relayer.address()))
             }
             ExecMode::Paymaster { url, api_key } => {
@@ -249,10 +325,20 @@ impl Sesame {
                 )
             }
         };
+        // A tx hash is not a success: the session's call count must have moved on-chain.
         let after = self
             .chain
             .session_data(wallet.wallet_address, meta.session_public_key)
             .await?;
+        if after.remaining_calls >= chain.remaining_calls {
+            return Err(AppError::NotExecuted {
+                tx_hash: tx.tx_hash,
+                detail: format!(
+                    "the session still has {} calls left, as before",
+                    after.remaining_calls
+                ),
+            });
+        }
         Ok(ExecOutcome {
             explorer_url: self.network.explorer_tx_url(&tx.tx_hash),
             tx_hash: tx.tx_hash,

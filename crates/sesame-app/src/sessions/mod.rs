@@ -20,6 +20,7 @@ mod lifecycle;
 mod policies;
 
 pub use execution::ExecMode;
+pub(crate) use execution::RelayCache;
 pub use lifecycle::RegisterParams;
 
 /// Seconds a session must still have to be used: a transaction needs time to land.
