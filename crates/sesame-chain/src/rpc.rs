@@ -215,6 +215,14 @@ impl Chain {
         }
     }
 
+    /// The account's next transaction nonce, counting transactions not yet in a block.
+    pub async fn nonce(&self, account: Felt) -> Result<Felt, ChainError> {
+        self.provider
+            .get_nonce(BlockId::Tag(BlockTag::PreConfirmed), account)
+            .await
+            .map_err(|e| self.map_provider_error(e))
+    }
+
     /// Calls a view function at the latest block.
     pub async fn call(
         &self,
