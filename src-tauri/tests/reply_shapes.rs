@@ -81,6 +81,7 @@ fn attempts(failures: u32, retry_after_secs: u64) -> AttemptStatus {
         attempts_left: MAX_FAILURES.saturating_sub(failures),
         retry_after_secs,
         locked_out: failures >= MAX_FAILURES,
+        tampered: false,
     }
 }
 
@@ -192,6 +193,7 @@ fn replies() -> Value {
         rpc: None,
         auto_lock_secs: 300,
         start_local_devnet: false,
+        rpc_timeouts: Default::default(),
     });
 
     let w1 = wallet(

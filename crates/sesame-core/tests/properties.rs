@@ -61,7 +61,8 @@ proptest! {
             bytes
         };
         let hex: String = p_plus.iter().map(|b| format!("{b:02x}")).collect();
-        prop_assert!(parse_felt(&format!("0x{hex}")).is_err());
+        let text = format!("0x{hex}");
+        prop_assert!(parse_felt(&text).is_err());
     }
 
     #[test]
