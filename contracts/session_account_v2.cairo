@@ -1057,7 +1057,7 @@ mod SessionAccountV2 {
             );
             self.spend_log_time.write(slot, now);
             self.spend_log_amount.write(slot, amount);
-            let following = if next + 1 == super::SPEND_LOG_SIZE {
+            let following = if next + 1 >= super::SPEND_LOG_SIZE {
                 0
             } else {
                 next + 1
