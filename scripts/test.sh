@@ -13,6 +13,7 @@ t0=$(date +%s)
 
 echo "== contract: the committed Sierra matches the source"
 "$here/compile-contract.sh" --check
+python3 "$here/contract-constants.py" --check
 
 echo "== format"
 cargo fmt --all -- --check
