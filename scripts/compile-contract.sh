@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Compile contracts/session_account.cairo to contracts/session_account.sierra.json.
+# Compile Sesame's Cairo contracts to their committed Sierra JSON:
+#   contracts/session_account.cairo     -> contracts/session_account.sierra.json     (v1 account)
+#   contracts/session_account_v2.cairo  -> contracts/session_account_v2.sierra.json  (v2 account)
+#   contracts/test_mock_bridge.cairo    -> contracts/test_mock_bridge.sierra.json    (test-only)
 #
-#   scripts/compile-contract.sh           compile and overwrite the committed Sierra JSON
-#   scripts/compile-contract.sh --check   compile to a temp file; exit 1 if the committed
-#                                         JSON is stale (CI freshness check)
+#   scripts/compile-contract.sh           compile all and overwrite the committed Sierra JSON
+#   scripts/compile-contract.sh --check   compile to temp files; exit 1 if any committed
+#                                         JSON is stale or missing (CI freshness check)
 #   scripts/compile-contract.sh --ensure-compiler   only fetch the compiler if it is missing
 #
 # The compiler is Cairo 2.1.0 as shipped inside the PyPI sdist cairo-lang==0.12.3 (newer
@@ -17,8 +20,9 @@ CACHE_DIR="${SESAME_CACHE:-$HOME/.cache/sesame}"
 CAIRO_LANG_DIR="$CACHE_DIR/cairo-lang-$CAIRO_LANG_VERSION"
 COMPILER_DIR="$CAIRO_LANG_DIR/starkware/starknet/compiler/v1/sierra-compiler-major-1"
 STARKNET_COMPILE="$COMPILER_DIR/bin/starknet-compile"
-SRC="$REPO_ROOT/contracts/session_account.cairo"
-OUT="$REPO_ROOT/contracts/session_account.sierra.json"
+# Each contract compiles from contracts/NAME.cairo to contracts/NAME.sierra.json. The output
+# depends on the source file's name (it is the crate name), so keep the names.
+CONTRACTS=(session_account session_account_v2 test_mock_bridge)
 
 usage() {
     echo "usage: $0 [--check | --ensure-compiler]" >&2
@@ -78,13 +82,13 @@ ensure_compiler() {
     fi
 }
 
-# Compile $SRC into $1 and print how long it took.
+# Compile contracts/$1.cairo into $2 and print how long it took.
 compile_to() {
-    local dest="$1" start end
+    local name="$1" dest="$2" start end
     start="$(date +%s%N)"
-    "$STARKNET_COMPILE" --single-file "$SRC" "$dest"
+    "$STARKNET_COMPILE" --single-file "$REPO_ROOT/contracts/$name.cairo" "$dest"
     end="$(date +%s%N)"
-    awk -v ns="$((end - start))" 'BEGIN { printf "compiled %s in %.2f s\n", "contracts/session_account.cairo", ns / 1e9 }'
+    awk -v ns="$((end - start))" -v f="contracts/$name.cairo" 'BEGIN { printf "compiled %s in %.2f s\n", f, ns / 1e9 }'
 }
 
 ensure_compiler
@@ -95,26 +99,40 @@ fi
 "$STARKNET_COMPILE" --version
 
 if [[ $CHECK -eq 1 ]]; then
-    tmp_out="$(mktemp "${TMPDIR:-/tmp}/session_account.sierra.XXXXXX")"
-    trap 'rm -f "$tmp_out"' EXIT
-    compile_to "$tmp_out"
-    if [[ ! -f "$OUT" ]]; then
-        echo "error: contracts/session_account.sierra.json is missing; run scripts/compile-contract.sh and commit it" >&2
-        exit 1
-    fi
-    if ! cmp -s "$tmp_out" "$OUT"; then
-        echo "error: contracts/session_account.sierra.json is stale: it differs from a fresh compile of" >&2
-        echo "       contracts/session_account.cairo. Run scripts/compile-contract.sh and commit the result." >&2
-        exit 1
-    fi
-    echo "contracts/session_account.sierra.json is up to date"
+    tmp_dir="$(mktemp -d "${TMPDIR:-/tmp}/sesame-contracts.XXXXXX")"
+    trap 'rm -rf "$tmp_dir"' EXIT
+    stale=0
+    for name in "${CONTRACTS[@]}"; do
+        compile_to "$name" "$tmp_dir/$name.sierra.json"
+        out="$REPO_ROOT/contracts/$name.sierra.json"
+        if [[ ! -f "$out" ]]; then
+            echo "error: contracts/$name.sierra.json is missing; run scripts/compile-contract.sh and commit it" >&2
+            stale=1
+        elif ! cmp -s "$tmp_dir/$name.sierra.json" "$out"; then
+            echo "error: contracts/$name.sierra.json is stale: it differs from a fresh compile of" >&2
+            echo "       contracts/$name.cairo. Run scripts/compile-contract.sh and commit the result." >&2
+            stale=1
+        else
+            echo "contracts/$name.sierra.json is up to date"
+        fi
+    done
+    exit "$stale"
 else
-    # Write next to the target first so a failed compile never truncates the committed file.
-    tmp_out="$(mktemp "$REPO_ROOT/contracts/.session_account.sierra.XXXXXX")"
-    trap 'rm -f "$tmp_out"' EXIT
-    compile_to "$tmp_out"
-    mv "$tmp_out" "$OUT"
-    chmod 644 "$OUT"
+    # Compile everything next to the targets first, then move the results into place, so a
+    # failed compile never truncates or half-updates the committed files.
+    tmp_outs=()
+    trap 'rm -f "${tmp_outs[@]}"' EXIT
+    for name in "${CONTRACTS[@]}"; do
+        tmp_out="$(mktemp "$REPO_ROOT/contracts/.$name.sierra.XXXXXX")"
+        tmp_outs+=("$tmp_out")
+        compile_to "$name" "$tmp_out"
+    done
+    index=0
+    for name in "${CONTRACTS[@]}"; do
+        mv "${tmp_outs[$index]}" "$REPO_ROOT/contracts/$name.sierra.json"
+        chmod 644 "$REPO_ROOT/contracts/$name.sierra.json"
+        echo "wrote contracts/$name.sierra.json"
+        index=$((index + 1))
+    done
     trap - EXIT
-    echo "wrote contracts/session_account.sierra.json"
 fi

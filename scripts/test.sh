@@ -13,6 +13,7 @@ t0=$(date +%s)
 
 echo "== contract: the committed Sierra matches the source"
 "$here/compile-contract.sh" --check
+python3 "$here/contract-constants.py" --check
 
 echo "== stand-alone: no tracked file reads outside the repository (the CHIPI fixture is optional)"
 if git rev-parse --git-dir >/dev/null 2>&1; then
