@@ -21,7 +21,7 @@ import { fileURLToPath } from 'url';
 
 const CACHE = process.env.SESAME_CACHE || path.join(os.homedir(), '.cache/sesame');
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SHARED = process.env.SESAME_SHARED || path.resolve(ROOT, '../shared');
+const VECTORS = path.resolve(ROOT, 'testdata/vectors');
 const BIN = process.env.DEVNET_BIN || path.join(CACHE, 'target/debug/sesame-devnet');
 const SIERRA_COMPILE = path.join(CACHE, 'cairo-lang-0.12.3/starkware/starknet/compiler/v1/sierra-compiler-major-1/bin/starknet-sierra-compile');
 const { RpcProvider, Account, Signer, ec, hash, typedData, num, shortString, selector, OutsideExecutionTypesV2 } =
@@ -143,7 +143,7 @@ function oeHash(account, oe, chainId) {
 const chainId = await provider.getChainId();
 // check against the shared vector first
 {
-  const v = JSON.parse(fs.readFileSync(path.join(SHARED, 'vectors/snip9_outside_execution_v2.json'))).cases[1];
+  const v = JSON.parse(fs.readFileSync(path.join(VECTORS, 'snip9_outside_execution_v2.json'))).cases[1];
   const h = oeHash(v.account, { caller: v.caller, nonce: v.nonce, after: v.execute_after, before: v.execute_before, calls: v.calls.map((c) => ({ to: c.to, selector: c.selector, calldata: c.calldata })) }, shortString.encodeShortString(v.chain_id));
   ok(big(h) === big(v.message_hash), 'harness: OE hash matches shared vector');
 }
