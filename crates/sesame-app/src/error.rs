@@ -50,6 +50,9 @@ pub enum AppError {
          the clear, after which this device can no longer revoke it"
     )]
     SessionLive(String),
+    /// A backup file could not be written or read (the message names the file and why).
+    #[error("{0}")]
+    BackupFile(String),
     #[error("a background task failed: {0}")]
     Internal(String),
 }
@@ -79,6 +82,7 @@ impl AppError {
             AppError::DevnetUnavailable(_) => "DEVNET_UNAVAILABLE",
             AppError::InvalidArgument(_) => "INVALID_ARGUMENT",
             AppError::SessionLive(_) => "SESSION_LIVE",
+            AppError::BackupFile(_) => "BACKUP_FILE_ERROR",
             AppError::Internal(_) => "INTERNAL",
         }
     }
