@@ -1,14 +1,15 @@
 //! Tauri commands: each reads the managed [`Shell`], calls one method, and maps the error to
 //! `{code, message}`. Arguments are snake_case, as the UI's `api.ts` sends them. Replies are
-//! views without key material; the PIN and an imported key only ever travel *into* Rust.
+//! views without key material; the PIN, an imported key and a backup passphrase only ever
+//! travel *into* Rust, and a backup's bytes never leave it (the shell writes the file).
 
 use serde_json::{json, Value};
 use sesame_app::activity::ActivityEntry;
 use sesame_app::{ErrorReply, ExecOutcome, PolicyView, SessionStatus, TxOutcome, WalletView};
-use sesame_vault::Pin;
+use sesame_vault::{Passphrase, Pin};
 use tauri::{AppHandle, Manager, Runtime};
 
-use crate::shell::{AppState, SendPreview, Shell, TokenInfo};
+use crate::shell::{AppState, BackupReply, SendPreview, Shell, TokenInfo};
 
 type Reply<T> = Result<T, ErrorReply>;
 
@@ -68,6 +69,43 @@ pub async fn passkey_enroll<R: Runtime>(app: AppHandle<R>) -> Reply<AppState> {
 #[tauri::command(rename_all = "snake_case")]
 pub async fn vault_lock<R: Runtime>(app: AppHandle<R>) -> Reply<AppState> {
     Ok(shell(&app).vault_lock().await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn vault_backup<R: Runtime>(app: AppHandle<R>, passphrase: String) -> Reply<BackupReply> {
+    Ok(shell(&app)
+        .vault_backup(Passphrase::new(passphrase))
+        .await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn vault_restore<R: Runtime>(
+    app: AppHandle<R>,
+    path: String,
+    passphrase: String,
+    new_pin: String,
+    replace: bool,
+) -> Reply<AppState> {
+    Ok(shell(&app)
+        .vault_restore(
+            &path,
+            Passphrase::new(passphrase),
+            Pin::new(new_pin),
+            replace,
+        )
+        .await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn vault_recover<R: Runtime>(
+    app: AppHandle<R>,
+    wallet: String,
+    private_key: String,
+    new_pin: String,
+) -> Reply<AppState> {
+    Ok(shell(&app)
+        .vault_recover(&wallet, private_key, Pin::new(new_pin))
+        .await?)
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -1,6 +1,7 @@
 //! Every command through Tauri's IPC (mock runtime, real `tauri.conf.json` and capabilities),
 //! against a real devnet and the real OS keychain. Every reply is collected, and the test proves
-//! none contains the owner key, the session key, an imported key or the PIN.
+//! none contains the owner key, the session key, an imported key, a PIN or the backup passphrase
+//! (a backup's bytes never cross IPC either: the shell writes the file and replies with its path).
 //! Run under scripts/with-keyring.sh (SESAME_KEYCHAIN_TESTS=1); otherwise it skips.
 
 #![allow(clippy::unwrap_used)]
@@ -14,6 +15,10 @@ use tauri::webview::InvokeRequest;
 use tauri::WebviewWindow;
 
 const PIN: &str = "ipc-Pin-quiet-otter";
+/// The PIN set by restoring the backup, then the one set by owner-key recovery.
+const RESTORED_PIN: &str = "ipc-Restored-pin-heron";
+const RECOVERED_PIN: &str = "ipc-Recovered-pin-lynx";
+const PASSPHRASE: &str = "ipc backup passphrase amber-kestrel";
 
 struct Ipc {
     webview: WebviewWindow<MockRuntime>,
@@ -68,6 +73,7 @@ fn every_command_answers_over_ipc_and_no_reply_carries_a_secret() {
     let fx = rt.block_on(Fixture::start());
     let data_dir = std::env::temp_dir().join(format!("sesame-ipc-{}", std::process::id()));
     let profile = format!("ipc-test-{}", std::process::id());
+    let backup_dir = data_dir.join("backups");
     let config = ShellConfig {
         data_dir: data_dir.clone(),
         profile: profile.clone(),
@@ -76,6 +82,7 @@ fn every_command_answers_over_ipc_and_no_reply_carries_a_secret() {
         auto_lock_secs: 300,
         start_local_devnet: false,
         rpc_timeouts: Default::default(),
+        backup_dir: Some(backup_dir.clone()),
     };
     let app = with_sesame(mock_builder(), Shell::new(config))
         .build(tauri::generate_context!("tauri.conf.json"))
@@ -94,6 +101,8 @@ fn every_command_answers_over_ipc_and_no_reply_carries_a_secret() {
         (state["initialized"].as_bool(), state["unlocked"].as_bool()),
         (Some(false), Some(false))
     );
+    assert_eq!(state["attempts"]["tampered"], false);
+    assert_eq!(state["passkey_available"], sesame_vault::PASSKEY_SUPPORTED);
     assert!(state["chain_id"].is_string());
     ipc.ok("set_network", json!({ "name": "devnet", "rpc": rpc }));
     assert_eq!(ipc.code("wallet_create", json!({})), "VAULT_LOCKED");
@@ -234,10 +243,108 @@ fn every_command_answers_over_ipc_and_no_reply_carries_a_secret() {
         .iter()
         .all(|s| s["state"] == "revoked"));
 
+    // Never locked out. A backup needs the vault unlocked and a long passphrase; the shell
+    // writes the file itself (owner-only) and the reply says where, never what.
+    assert_eq!(
+        ipc.code("vault_backup", json!({ "passphrase": "too short" })),
+        "SECRET_TOO_SHORT"
+    );
+    let backup = ipc.ok("vault_backup", json!({ "passphrase": PASSPHRASE }));
+    assert_eq!(
+        (backup["wallets"].as_u64(), backup["sessions"].as_u64()),
+        (Some(2), Some(2)),
+        "{backup}"
+    );
+    let file = std::path::PathBuf::from(backup["path"].as_str().unwrap());
+    assert_eq!(file.parent(), Some(backup_dir.as_path()), "{backup}");
+    let name = file.file_name().unwrap().to_str().unwrap();
+    assert!(
+        name.starts_with(&format!("sesame-backup-{profile}-")) && name.ends_with(".sesame"),
+        "{name}"
+    );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode, 0o600,
+            "the backup file must be readable by its owner only"
+        );
+    }
+    // A second backup never replaces the first (even within the same second).
+    let again = ipc.ok("vault_backup", json!({ "passphrase": PASSPHRASE }));
+    assert_ne!(again["path"], backup["path"]);
+    let path = file.display().to_string();
+
+    // Restore (what the unlock screen offers): a wrong passphrase changes nothing, nor does a
+    // restore without consent to replace this device's vault; then the backup comes back.
+    ipc.ok("vault_lock", json!({}));
+    let restore = |passphrase: &str, replace: bool| {
+        json!({
+            "path": path,
+            "passphrase": passphrase,
+            "new_pin": RESTORED_PIN,
+            "replace": replace,
+        })
+    };
+    assert_eq!(
+        ipc.code("vault_restore", restore("not the backup passphrase", true)),
+        "WRONG_PIN_OR_DAMAGED_DATA"
+    );
+    assert_eq!(
+        ipc.code("vault_restore", restore(PASSPHRASE, false)),
+        "VAULT_ALREADY_EXISTS"
+    );
+    assert_eq!(
+        ipc.code(
+            "vault_restore",
+            json!({ "path": format!("{path}.missing"), "passphrase": PASSPHRASE, "new_pin": RESTORED_PIN, "replace": true })
+        ),
+        "BACKUP_FILE_ERROR"
+    );
+    assert_eq!(ipc.ok("app_state", json!({}))["initialized"], true);
+    let state = ipc.ok("vault_restore", restore(PASSPHRASE, true));
+    assert_eq!(
+        (state["initialized"].as_bool(), state["unlocked"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert_eq!(ipc.ok("wallets", json!({})).as_array().unwrap().len(), 2);
+    let sessions = ipc.ok("session_list", json!({ "wallet": w }));
+    assert_eq!(sessions.as_array().unwrap().len(), 2, "{sessions}");
+    // The old PIN is gone; the restored vault answers to the new one.
+    ipc.ok("vault_lock", json!({}));
+    assert_eq!(
+        ipc.code("vault_unlock", json!({ "pin": PIN })),
+        "WRONG_PIN_OR_DAMAGED_DATA"
+    );
+
+    // Owner-key recovery: a key that is not the wallet's is refused; the imported wallet's own
+    // key reopens the vault under another PIN, with every wallet and session kept.
+    assert_eq!(
+        ipc.code(
+            "vault_recover",
+            json!({ "wallet": w, "private_key": "0x1234", "new_pin": RECOVERED_PIN })
+        ),
+        "OWNER_KEY_MISMATCH"
+    );
+    let state = ipc.ok(
+        "vault_recover",
+        json!({ "wallet": format!("{:#x}", imported.address), "private_key": imported_key, "new_pin": RECOVERED_PIN }),
+    );
+    assert_eq!(state["unlocked"], true);
+    assert_eq!(state["attempts"]["failures"], 0);
+    assert_eq!(ipc.ok("wallets", json!({})).as_array().unwrap().len(), 2);
+    assert_eq!(
+        ipc.ok("session_list", json!({ "wallet": w }))
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
     // Secrets stay in Rust: read the keys back from the keychain and search every reply.
     let vault = sesame_vault::Vault::open_keychain(&profile).unwrap();
     let unlocked = vault
-        .unlock_with_pin(&sesame_vault::Pin::new(PIN.to_string()))
+        .unlock_with_pin(&sesame_vault::Pin::new(RECOVERED_PIN.to_string()))
         .unwrap();
     let hex = |k: &sesame_core::keys::PrivateKey| {
         format!(
@@ -257,6 +364,9 @@ fn every_command_answers_over_ipc_and_no_reply_carries_a_secret() {
         ("session key", session.as_str()),
         ("imported key", imported_key.trim_start_matches("0x")),
         ("PIN", &PIN.to_lowercase()),
+        ("restored PIN", &RESTORED_PIN.to_lowercase()),
+        ("recovered PIN", &RECOVERED_PIN.to_lowercase()),
+        ("backup passphrase", &PASSPHRASE.to_lowercase()),
     ] {
         assert!(!transcript.contains(secret), "the {name} crossed IPC");
     }
@@ -362,6 +472,7 @@ fn lock_and_auto_lock_finish_at_once_while_a_call_waits_on_a_silent_node() {
             connect: Duration::from_secs(2),
             request: Duration::from_secs(3),
         },
+        backup_dir: None,
     };
     let shell = Arc::new(Shell::new(config));
     rt.block_on(async {

@@ -23,7 +23,7 @@ use sesame_core::selector::selector_from_name;
 use sesame_core::session::{SessionDataShape, SessionState};
 use sesame_core::Felt;
 use sesame_desktop::commands::{policy_reply, revoke_all_reply, session_tx_reply};
-use sesame_desktop::shell::{AppState, SendPreview};
+use sesame_desktop::shell::{AppState, BackupReply, SendPreview};
 use sesame_desktop::{Shell, ShellConfig};
 use sesame_vault::vault::MAX_FAILURES;
 use sesame_vault::{AttemptStatus, VaultError};
@@ -95,6 +95,8 @@ fn app_state(network: Network, initialized: bool, unlocked: bool, passkey: bool)
         attempts: attempts(0, 0),
         auto_lock_secs: 300,
         passkey_enrolled: passkey,
+        // As a build without the usb-passkey feature reports it.
+        passkey_available: false,
     }
 }
 
@@ -194,6 +196,7 @@ fn replies() -> Value {
         auto_lock_secs: 300,
         start_local_devnet: false,
         rpc_timeouts: Default::default(),
+        backup_dir: None,
     });
 
     let w1 = wallet(
@@ -445,6 +448,28 @@ fn replies() -> Value {
         "vault_lock",
         app_state(devnet.clone(), true, false, false),
     );
+    put(
+        &mut ok,
+        "vault_backup",
+        BackupReply {
+            path: format!(
+                "/home/me/Documents/{}",
+                sesame_app::custody::backup_file_name("desktop", NOW)
+            ),
+            wallets: 2,
+            sessions: list.len(),
+        },
+    );
+    put(
+        &mut ok,
+        "vault_restore",
+        app_state(devnet.clone(), true, true, false),
+    );
+    put(
+        &mut ok,
+        "vault_recover",
+        app_state(devnet.clone(), true, true, false),
+    );
     put(&mut ok, "touch", ());
     put(&mut ok, "tokens", shell.tokens());
     put(&mut ok, "wallet_create", &w1);
@@ -484,11 +509,23 @@ fn replies() -> Value {
     backoff.attempts = attempts(4, 30);
     let mut locked_out = app_state(devnet.clone(), true, false, false);
     locked_out.attempts = attempts(MAX_FAILURES, 0);
+    // A missing or edited counter reads as locked out (`Vault::attempt_status`).
+    let mut tampered = locked_out.clone();
+    tampered.attempts.tampered = true;
+    let mut locked_out_passkey = app_state(devnet.clone(), true, false, true);
+    locked_out_passkey.attempts = attempts(MAX_FAILURES, 0);
+    locked_out_passkey.passkey_available = true;
 
     let mut more = Map::new();
     put(&mut more, "app_state:node_unreachable", &offline);
     put(&mut more, "app_state:pin_backoff", &backoff);
     put(&mut more, "app_state:locked_out", &locked_out);
+    put(&mut more, "app_state:attempts_tampered", &tampered);
+    put(
+        &mut more,
+        "app_state:locked_out_with_passkey",
+        &locked_out_passkey,
+    );
     put(&mut more, "wallet_show:not_deployed", &w2);
     put(&mut more, "session_list:empty", Vec::<SessionStatus>::new());
     put(
@@ -509,6 +546,18 @@ fn replies() -> Value {
         AppError::WalletNotFound(WALLET2.into()).reply(),
         AppError::SessionNotFound(S_CREATED.into()).reply(),
         AppError::Vault(VaultError::WrongPinOrDamaged).reply(),
+        AppError::Vault(VaultError::SecretTooShort {
+            what: "backup passphrase",
+            min: sesame_vault::vault::MIN_PASSPHRASE_CHARS,
+        })
+        .reply(),
+        AppError::Vault(VaultError::AlreadyInitialized).reply(),
+        AppError::Vault(VaultError::OwnerKeyMismatch).reply(),
+        AppError::BackupFile(
+            "cannot read /home/me/Documents/missing.sesame: No such file or directory (os error 2)"
+                .into(),
+        )
+        .reply(),
         AppError::InvalidArgument(
             "Sesame only opens its own explorer links, not https://evil.example/tx/0x1".into(),
         )

@@ -74,11 +74,54 @@ const DEMOS: Record<string, () => Promise<void>> = {
     type(await waitFor("import-key"), "0xabc123");
     await click("import-submit");
   },
-  async "onboarding-passkey"() {
+  async "onboarding-backup"() {
     await DEMOS["onboarding-wallet"]!();
     await click("onboard-create-wallet");
-    await click("passkey-enroll");
-    await waitFor("passkey-error");
+    await waitFor("backup-passphrase");
+  },
+  async "onboarding-backup-mismatch"() {
+    await DEMOS["onboarding-backup"]!();
+    type(await waitFor("backup-passphrase"), "a long enough passphrase");
+    type(await waitFor("backup-passphrase-confirm"), "a long enough passphrasE");
+    await click("backup-submit");
+    await waitFor("backup-passphrase-error");
+  },
+  async "onboarding-backup-saved"() {
+    await DEMOS["onboarding-backup"]!();
+    type(await waitFor("backup-passphrase"), "correct horse battery");
+    type(await waitFor("backup-passphrase-confirm"), "correct horse battery");
+    await click("backup-submit");
+    await waitFor("backup-path");
+  },
+  // ?scenario=lockedout
+  async "lockout-restore"() {
+    await click("recover-restore-open");
+    type(await waitFor("restore-path"), "~/Documents/sesame-backup-desktop-20260101-000000.sesame");
+    type(await waitFor("restore-passphrase"), "correct horse battery");
+    type(await waitFor("restore-pin"), "4321");
+    type(await waitFor("restore-pin-confirm"), "4321");
+    (await waitFor("restore-replace")).click();
+    await click("restore-submit");
+    await waitFor("confirm-dialog");
+  },
+  // ?scenario=lockedout
+  async "lockout-owner-key"() {
+    await click("recover-owner-open");
+    type(await waitFor("recover-wallet"), "0x5f8e3a17c2b94d06a1e7c3b8d2f4a6e9c1b3d5f7a9e2c4b6d8f0a1c3e5b7d90");
+    type(await waitFor("recover-key"), "0xbad");
+    type(await waitFor("recover-pin"), "4321");
+    type(await waitFor("recover-pin-confirm"), "4321");
+    await click("recover-submit");
+    await waitFor("error-banner");
+  },
+  async "settings-backup"() {
+    await sessionsLoaded();
+    await click("backup-create");
+    type(await waitFor("backup-passphrase"), "correct horse battery");
+    type(await waitFor("backup-passphrase-confirm"), "correct horse battery");
+    await click("backup-submit");
+    await waitFor("backup-path");
+    (await waitFor("backup-card")).scrollIntoView({ block: "center" });
   },
   async "unlock-error"() {
     type(await waitFor("pin-input"), "0000");
@@ -200,7 +243,7 @@ const DEMOS: Record<string, () => Promise<void>> = {
     type(await waitFor("pin-confirm-input"), "1234");
     await click("pin-submit");
     await click("onboard-create-wallet");
-    await click("passkey-skip");
+    await click("backup-skip");
     await waitFor("dashboard");
     await sessionsLoaded();
     await click("new-session");

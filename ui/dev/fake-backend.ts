@@ -8,6 +8,7 @@
 import type {
   ActivityEntry,
   AppState,
+  BackupReply,
   NetworkInfo,
   PolicyView,
   SessionStatus,
@@ -23,6 +24,8 @@ const ETH = TOKENS.find((t) => t.symbol === "ETH")!.address;
 const E18 = 10n ** 18n;
 const PIN = "1234";
 const MAX_ATTEMPTS = 5;
+/** The passphrase of the fake's one backup file (any path ending in .sesame). */
+const BACKUP_PASSPHRASE = "correct horse battery";
 
 const SELECTORS: Record<string, string> = {
   transfer: "0x83afd3f4caedc6eebf44246fe54e38c95e3179a5ec9ea81740eca5b482d12e",
@@ -44,7 +47,8 @@ interface FakeWallet {
 }
 
 export interface FakeOptions {
-  scenario: "fresh" | "locked" | "dashboard" | "empty";
+  /** `lockedout`: a vault whose PIN is locked (to look at the ways back in). */
+  scenario: "fresh" | "locked" | "lockedout" | "dashboard" | "empty";
   /** Milliseconds each command takes. */
   latency: number;
   /** Commands that take much longer (to look at their busy state). */
@@ -82,6 +86,7 @@ export class FakeBackend implements Transport {
   private failures = 0;
   private backoffUntil = 0;
   private passkey = false;
+  private pin = PIN;
   private network: NetworkInfo = { kind: "devnet", name: "devnet", rpc_url: "http://127.0.0.1:5050/rpc" };
   private wallets = new Map<string, FakeWallet[]>();
   private listeners = new Map<string, Set<(payload: unknown) => void>>();
@@ -92,6 +97,7 @@ export class FakeBackend implements Transport {
     if (opts.scenario !== "fresh") this.initialized = true;
     if (opts.scenario === "dashboard" || opts.scenario === "empty") this.unlocked = true;
     if (opts.scenario === "locked") this.failures = 2;
+    if (opts.scenario === "lockedout") this.failures = MAX_ATTEMPTS;
     if (opts.scenario !== "fresh" && opts.scenario !== "empty") this.seed();
     if (opts.lockAfterMs > 0) {
       setTimeout(() => {
@@ -164,6 +170,10 @@ export class FakeBackend implements Transport {
       case "vault_lock":
         this.unlocked = false;
         return this.appState();
+      case "vault_restore":
+        return this.restore(a);
+      case "vault_recover":
+        return this.recover(a);
       case "touch":
         this.needUnlocked();
         return null;
@@ -181,6 +191,8 @@ export class FakeBackend implements Transport {
     this.needUnlocked();
     if (this.opts.failWith) throw new Fail(this.opts.failWith, "the node at http://127.0.0.1:5050/rpc did not answer (connection refused)");
     switch (command) {
+      case "vault_backup":
+        return this.backup(str(a, "passphrase"));
       case "wallet_create":
         return this.view(this.addWallet(randomFelt(), this.network.kind === "devnet", "Wallet created"));
       case "wallet_import": {
@@ -234,9 +246,66 @@ export class FakeBackend implements Transport {
         attempts_left: Math.max(0, MAX_ATTEMPTS - this.failures),
         retry_after_secs: wait,
         locked_out: this.failures >= MAX_ATTEMPTS,
+        tampered: false,
       },
       passkey_enrolled: this.passkey,
     };
+  }
+
+  // ---------- Backup and recovery ----------
+
+  private backup(passphrase: string): BackupReply {
+    if ([...passphrase].length < 12) throw Fail.real("SECRET_TOO_SHORT");
+    const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+    const list = [...this.wallets.values()].flat();
+    return {
+      ...sample("vault_backup"),
+      path: `/home/me/Documents/sesame-backup-desktop-${stamp}.sesame`,
+      wallets: list.length,
+      sessions: list.reduce((n, w) => n + w.sessions.length, 0),
+    };
+  }
+
+  private newPin(a: Record<string, unknown>): string {
+    const pin = str(a, "new_pin");
+    if ([...pin].length < 4) throw new Fail("SECRET_TOO_SHORT", "the PIN must have at least 4 characters");
+    return pin;
+  }
+
+  /** Like the shell: any `.sesame` path is "the" backup, opened by BACKUP_PASSPHRASE. */
+  private restore(a: Record<string, unknown>): AppState {
+    const path = str(a, "path");
+    if (!path.endsWith(".sesame")) {
+      throw Fail.real("BACKUP_FILE_ERROR", "/home/me/Documents/missing.sesame", path);
+    }
+    if (str(a, "passphrase") !== BACKUP_PASSPHRASE) throw Fail.real("WRONG_PIN_OR_DAMAGED_DATA");
+    const pin = this.newPin(a);
+    if (this.initialized && a["replace"] !== true) throw Fail.real("VAULT_ALREADY_EXISTS");
+    return this.reopen(pin);
+  }
+
+  /** Any well-formed key of a wallet the fake holds opens it, except 0xbad (not its key). */
+  private recover(a: Record<string, unknown>): AppState {
+    if (!this.initialized) throw new Fail("VAULT_NOT_INITIALIZED", "no vault has been set up on this device yet");
+    const wallet = str(a, "wallet");
+    const key = str(a, "private_key");
+    const pin = this.newPin(a);
+    if (![...this.wallets.values()].flat().some((w) => same(w.view.address, wallet))) {
+      throw new Fail("RECORD_NOT_FOUND", "no stored wallet matches");
+    }
+    if (!/^0x[0-9a-f]{1,64}$/i.test(key)) throw new Fail("INVALID_PRIVATE_KEY", "the private key is not a valid Stark key");
+    if (same(key, "0xbad")) throw Fail.real("OWNER_KEY_MISMATCH");
+    return this.reopen(pin);
+  }
+
+  private reopen(pin: string): AppState {
+    this.pin = pin;
+    this.initialized = true;
+    this.unlocked = true;
+    this.failures = 0;
+    this.backoffUntil = 0;
+    this.scheduleExpiring();
+    return this.appState();
   }
 
   private setNetwork(name: string, rpc: string | null): AppState {
@@ -261,7 +330,7 @@ export class FakeBackend implements Transport {
     }
     const wait = Math.ceil((this.backoffUntil - Date.now()) / 1000);
     if (wait > 0) throw new Fail("PIN_BACKOFF", `too many wrong PINs: try again in ${wait} s`);
-    if (pin !== PIN) {
+    if (pin !== this.pin) {
       this.failures += 1;
       if (this.failures >= 3) this.backoffUntil = Date.now() + 15_000 * (this.failures - 2);
       throw Fail.real("WRONG_PIN_OR_DAMAGED_DATA");

@@ -1,6 +1,6 @@
 // DEV ONLY entry (npm run build:fake → dist-fake/): the same app, with api.ts's transport
 // swapped for the in-memory fake backend. Query parameters:
-//   ?scenario=fresh|locked|dashboard|empty   (default: fresh)
+//   ?scenario=fresh|locked|lockedout|dashboard|empty   (default: fresh)
 //   &latency=ms  &slow=session_register,send  &expiring=1  &fail=RPC_UNAVAILABLE
 //   &failonce=session_register  &lockafter=ms
 //   &demo=<name> (see dev/demo.ts)
@@ -10,7 +10,7 @@ import { FakeBackend, type FakeOptions } from "./fake-backend";
 import { runDemo } from "./demo";
 
 const q = new URLSearchParams(window.location.search);
-const scenarios: FakeOptions["scenario"][] = ["fresh", "locked", "dashboard", "empty"];
+const scenarios: FakeOptions["scenario"][] = ["fresh", "locked", "lockedout", "dashboard", "empty"];
 const scenario = scenarios.find((s) => s === q.get("scenario")) ?? "fresh";
 
 setTransport(

@@ -26,7 +26,10 @@ export interface PinAttempts {
   failures: number;
   attempts_left: number;
   retry_after_secs: number;
+  /** The PIN is locked: too many wrong PINs, or a tampered counter. */
   locked_out: boolean;
+  /** The counter is missing or was changed outside Sesame (then `locked_out` too). */
+  tampered: boolean;
 }
 
 export interface AppState {
@@ -39,6 +42,18 @@ export interface AppState {
   attempts: PinAttempts;
   auto_lock_secs: number;
   passkey_enrolled: boolean;
+  /** Whether this build can use a passkey at all; offer passkeys only when true. */
+  passkey_available: boolean;
+}
+
+/** Where `vault_backup` wrote the encrypted backup (the bytes never reach the webview). */
+export interface BackupReply {
+  /** The file written, readable by its owner only. */
+  path: string;
+  /** Wallets (owner keys) in the backup. */
+  wallets: number;
+  /** Session keys in the backup. */
+  sessions: number;
 }
 
 export interface TokenInfo {
@@ -254,6 +269,34 @@ export const vaultUnlock = (pin: string) => call<AppState>("vault_unlock", { pin
 export const vaultUnlockPasskey = () => call<AppState>("vault_unlock_passkey");
 export const passkeyEnroll = () => call<AppState>("passkey_enroll");
 export const vaultLock = () => call<AppState>("vault_lock");
+
+/**
+ * Writes an encrypted backup of every key to a file (the shell picks the folder and name) and
+ * says where. Needs the vault unlocked; the passphrase needs at least 12 characters.
+ */
+export const vaultBackup = (passphrase: string) => call<BackupReply>("vault_backup", { passphrase });
+
+export interface RestoreRequest {
+  /** Full path of the backup file (or `~/…`). */
+  path: string;
+  passphrase: string;
+  newPin: string;
+  /** Consent to replace this device's vault: its keys that the backup lacks are lost. */
+  replace: boolean;
+}
+
+/** Restores a backup under a new PIN and unlocks it. */
+export const vaultRestore = (r: RestoreRequest) =>
+  call<AppState>("vault_restore", {
+    path: r.path,
+    passphrase: r.passphrase,
+    new_pin: r.newPin,
+    replace: r.replace,
+  });
+
+/** Reopens a forgotten or locked-out vault with a wallet's owner key, under a new PIN. */
+export const vaultRecover = (wallet: string, privateKey: string, newPin: string) =>
+  call<AppState>("vault_recover", { wallet, private_key: privateKey, new_pin: newPin });
 /** Resets the idle auto-lock timer. */
 export const touch = () => call<null>("touch");
 

@@ -365,6 +365,9 @@ test("the dev fake backend answers every command with the UI's shapes", async ()
   await call("wallet_create");
   await call("wallet_import", { address: "0x777", private_key: "0x1" });
   await call("touch");
+  const backup = await call("vault_backup", { passphrase: "correct horse battery" });
+  ok(backup.path.endsWith(".sesame") && backup.wallets === 3 && backup.sessions === 7, `the fake's backup: ${JSON.stringify(backup)}`);
+  eq((await refused("vault_backup", { passphrase: "too short" })).code, "SECRET_TOO_SHORT", "a short passphrase");
   await call("open_external", { url: "https://sepolia.voyager.online/tx/0xabc" });
   eq((await refused("open_external", { url: "https://evil.example/tx/0x1" })).code, "INVALID_ARGUMENT", "other links are refused");
   await call("set_network", { name: "sepolia", rpc: "https://rpc.example/sepolia" });
@@ -375,6 +378,16 @@ test("the dev fake backend answers every command with the UI's shapes", async ()
   eq(wrong.message, sampleError("WRONG_PIN_OR_DAMAGED_DATA").message, "the shell's wording");
   eq((await refused("wallets")).message, sampleError("VAULT_LOCKED").message, "locked: the shell's wording");
   await call("vault_unlock", { pin: "1234" });
+  // The ways back: restore (the replace box and the passphrase are checked), the owner key.
+  await call("vault_lock");
+  const restore = { path: backup.path, passphrase: "correct horse battery", new_pin: "4321", replace: true };
+  eq((await refused("vault_restore", { ...restore, replace: false })).code, "VAULT_ALREADY_EXISTS", "no consent to replace");
+  eq((await refused("vault_restore", { ...restore, passphrase: "not it" })).message, sampleError("WRONG_PIN_OR_DAMAGED_DATA").message, "a wrong passphrase");
+  eq((await refused("vault_restore", { ...restore, path: "/tmp/x.txt" })).code, "BACKUP_FILE_ERROR", "not a backup file");
+  eq((await call("vault_restore", restore)).unlocked, true, "restored and unlocked");
+  await call("vault_lock");
+  eq((await refused("vault_recover", { wallet: w, private_key: "0xbad", new_pin: "1234" })).code, "OWNER_KEY_MISMATCH", "not the owner key");
+  eq((await call("vault_recover", { wallet: w, private_key: "0x1", new_pin: "1234" })).unlocked, true, "recovered");
   await refused("vault_unlock_passkey");
   await refused("passkey_enroll");
 

@@ -100,7 +100,7 @@ export function obj<P extends Record<string, Field>>(props: P): Schema<ObjOf<P>>
 
 export const ErrorReply = obj({ code: str, message: str });
 export const NetworkInfo = obj({ kind: oneOf(["devnet", "sepolia", "mainnet", "custom"] as const), name: str, rpc_url: str });
-export const PinAttempts = obj({ failures: num, attempts_left: num, retry_after_secs: num, locked_out: bool });
+export const PinAttempts = obj({ failures: num, attempts_left: num, retry_after_secs: num, locked_out: bool, tampered: bool });
 export const AppState = obj({
   network: NetworkInfo,
   chain_id: nullable(str),
@@ -110,7 +110,9 @@ export const AppState = obj({
   attempts: PinAttempts,
   auto_lock_secs: num,
   passkey_enrolled: bool,
+  passkey_available: bool,
 });
+export const BackupReply = obj({ path: str, wallets: num, sessions: num });
 export const TokenInfo = obj({ symbol: str, address: str, decimals: num });
 export const WalletView = obj({
   address: str,
@@ -184,6 +186,9 @@ export const REPLY_SHAPES = {
   vault_unlock_passkey: AppState,
   passkey_enroll: AppState,
   vault_lock: AppState,
+  vault_backup: BackupReply,
+  vault_restore: AppState,
+  vault_recover: AppState,
   touch: nul,
   tokens: arr(TokenInfo),
   wallet_create: WalletView,
@@ -225,6 +230,9 @@ const API = {
   vault_unlock_passkey: api.vaultUnlockPasskey,
   passkey_enroll: api.passkeyEnroll,
   vault_lock: api.vaultLock,
+  vault_backup: api.vaultBackup,
+  vault_restore: api.vaultRestore,
+  vault_recover: api.vaultRecover,
   touch: api.touch,
   tokens: api.tokens,
   wallet_create: api.walletCreate,

@@ -1,6 +1,7 @@
 //! Vault use cases that need no chain: set up, unlock (PIN or passkey), enrol a passkey, the
 //! attempt limits, and the ways back from a lockout (backup, restore, owner-key recovery).
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sesame_core::keys::PrivateKey;
@@ -104,4 +105,187 @@ pub async fn recover(
         )))
     })
     .await
+}
+
+// ---------- Backup files ----------
+
+/// Largest file [`read_backup_file`] reads: far above any real backup (an index and 32 bytes
+/// per key), and small enough that a wrong path (a disk image, a device) fails at once.
+pub const MAX_BACKUP_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Creates `path` (never replacing a file) readable by its owner only (0600 on Unix), and
+/// writes `bytes`.
+pub fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// The file name of a backup of `profile` made at `unix_secs`, in UTC:
+/// `sesame-backup-<profile>-<YYYYMMDD-HHMMSS>.sesame`.
+pub fn backup_file_name(profile: &str, unix_secs: u64) -> String {
+    format!("sesame-backup-{profile}-{}.sesame", utc_stamp(unix_secs))
+}
+
+/// `YYYYMMDD-HHMMSS` in UTC (the proleptic Gregorian calendar, without a date library).
+fn utc_stamp(unix_secs: u64) -> String {
+    let (days, secs) = (unix_secs / 86_400, unix_secs % 86_400);
+    // Howard Hinnant's civil_from_days, for days since 1970-01-01 (never negative here).
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z % 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    format!(
+        "{year:04}{month:02}{day:02}-{:02}{:02}{:02}",
+        secs / 3_600,
+        secs % 3_600 / 60,
+        secs % 60
+    )
+}
+
+/// Writes a backup of `profile` into `dir` (created, 0700, when missing) as
+/// [`backup_file_name`], 0600 and never replacing a file: when the name is taken (two backups
+/// in one second) `-2`, `-3`, … is added before `.sesame`. Returns the path written.
+pub fn write_backup_file(
+    dir: &Path,
+    profile: &str,
+    unix_secs: u64,
+    bytes: &[u8],
+) -> Result<PathBuf, AppError> {
+    let failed = |e: std::io::Error| {
+        AppError::BackupFile(format!(
+            "cannot write the backup into {}: {e}",
+            dir.display()
+        ))
+    };
+    if !dir.is_dir() {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder.create(dir).map_err(failed)?;
+    }
+    let name = backup_file_name(profile, unix_secs);
+    let stem = name.trim_end_matches(".sesame");
+    for n in 1..=100u32 {
+        let path = if n == 1 {
+            dir.join(&name)
+        } else {
+            dir.join(format!("{stem}-{n}.sesame"))
+        };
+        match write_private_file(&path, bytes) {
+            Ok(()) => return Ok(path),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                // A partly written file is no backup: do not leave it behind.
+                if path.exists() {
+                    let _ = std::fs::remove_file(&path);
+                }
+                return Err(failed(e));
+            }
+        }
+    }
+    Err(failed(std::io::Error::from(
+        std::io::ErrorKind::AlreadyExists,
+    )))
+}
+
+/// Reads a backup file: a regular file of at most [`MAX_BACKUP_FILE_BYTES`].
+pub fn read_backup_file(path: &Path) -> Result<Vec<u8>, AppError> {
+    use std::io::Read;
+    let failed =
+        |e: std::io::Error| AppError::BackupFile(format!("cannot read {}: {e}", path.display()));
+    let meta = std::fs::metadata(path).map_err(failed)?;
+    if !meta.is_file() {
+        return Err(AppError::BackupFile(format!(
+            "{} is not a file",
+            path.display()
+        )));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(failed)?
+        .take(MAX_BACKUP_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(failed)?;
+    if bytes.len() as u64 > MAX_BACKUP_FILE_BYTES {
+        return Err(AppError::Vault(sesame_vault::VaultError::InvalidBackup));
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backup_file_names_carry_the_profile_and_the_utc_time() {
+        assert_eq!(
+            backup_file_name("desktop", 0),
+            "sesame-backup-desktop-19700101-000000.sesame"
+        );
+        // 2026-01-01T00:00:00Z, a leap day, the last second of a year, and a century rule.
+        assert_eq!(utc_stamp(1_767_225_600), "20260101-000000");
+        assert_eq!(utc_stamp(951_827_696), "20000229-123456");
+        assert_eq!(utc_stamp(1_704_067_199), "20231231-235959");
+        assert_eq!(utc_stamp(4_107_542_400), "21000301-000000");
+    }
+
+    #[test]
+    fn a_backup_file_is_private_and_never_replaces_another() {
+        let dir = std::env::temp_dir()
+            .join(format!("sesame-backup-file-{}", std::process::id()))
+            .join("nested");
+        let first = write_backup_file(&dir, "p", 1_767_225_600, b"one").unwrap();
+        let second = write_backup_file(&dir, "p", 1_767_225_600, b"two").unwrap();
+        assert_eq!(
+            first.file_name().unwrap(),
+            "sesame-backup-p-20260101-000000.sesame"
+        );
+        assert_eq!(
+            second.file_name().unwrap(),
+            "sesame-backup-p-20260101-000000-2.sesame"
+        );
+        assert_eq!(read_backup_file(&first).unwrap(), b"one");
+        assert_eq!(read_backup_file(&second).unwrap(), b"two");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&first), 0o600);
+            assert_eq!(mode(&dir), 0o700);
+        }
+        assert_eq!(
+            read_backup_file(&dir).unwrap_err().code(),
+            "BACKUP_FILE_ERROR"
+        );
+        assert_eq!(
+            read_backup_file(&dir.join("missing")).unwrap_err().code(),
+            "BACKUP_FILE_ERROR"
+        );
+        let big = dir.join("big");
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(MAX_BACKUP_FILE_BYTES + 1)
+            .unwrap();
+        assert_eq!(read_backup_file(&big).unwrap_err().code(), "INVALID_BACKUP");
+        let _ = std::fs::remove_dir_all(dir.parent().unwrap());
+    }
 }

@@ -57,6 +57,9 @@ pub enum AppError {
          the clear, after which this device can no longer revoke it"
     )]
     SessionLive(String),
+    /// A backup file could not be written or read (the message names the file and why).
+    #[error("{0}")]
+    BackupFile(String),
     #[error("a background task failed: {0}")]
     Internal(String),
 }
@@ -87,6 +90,7 @@ impl AppError {
             AppError::InvalidArgument(_) => "INVALID_ARGUMENT",
             AppError::SessionLive(_) => "SESSION_LIVE",
             AppError::NotExecuted { .. } => "EXECUTION_NOT_CONFIRMED",
+            AppError::BackupFile(_) => "BACKUP_FILE_ERROR",
             AppError::Internal(_) => "INTERNAL",
         }
     }

@@ -185,7 +185,7 @@ async fn vault(ctx: &mut Ctx, cmd: VaultCmd) -> Result<Value, AppError> {
             let unlocked = custody::unlock(&vault, pin).await?;
             let passphrase = Passphrase::new(ctx.read_new("backup passphrase")?);
             let bytes = custody::backup(&unlocked, passphrase).await?;
-            write_private_file(&out, &bytes)
+            custody::write_private_file(&out, &bytes)
                 .map_err(|e| bad(format!("cannot write {}: {e}", out.display())))?;
             let summary = json!({
                 "file": out.display().to_string(),
@@ -245,21 +245,6 @@ async fn vault(ctx: &mut Ctx, cmd: VaultCmd) -> Result<Value, AppError> {
             to_json(json!({ "initialized": initialized, "attempts": attempts }))
         }
     }
-}
-
-/// Creates `path` (never replacing a file) readable by its owner only, and writes `bytes`.
-fn write_private_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
 }
 
 async fn session(ctx: &mut Ctx, app: &Sesame, cmd: SessionCmd) -> Result<Value, AppError> {

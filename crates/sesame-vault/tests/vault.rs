@@ -600,6 +600,14 @@ fn restoring_a_backup_replaces_a_locked_vault_with_every_key_under_a_new_pin() {
             .unwrap_err(),
         VaultError::AlreadyInitialized
     );
+    // Nor does a new PIN that is too short, even with consent to replace.
+    assert!(matches!(
+        vault
+            .restore_backup(&backup, &pass, &Pin::from("12"), true)
+            .unwrap_err(),
+        VaultError::SecretTooShort { what: "PIN", .. }
+    ));
+    assert!(vault.is_initialized().unwrap());
     assert!(vault.attempt_status().unwrap().locked_out);
 
     let (u, summary) = vault

@@ -18,6 +18,9 @@ pub struct ShellConfig {
     /// How long any node request may take (`SESAME_RPC_TIMEOUT_SECS` sets the request timeout;
     /// default 5 s to connect, 30 s per request).
     pub rpc_timeouts: sesame_app::Timeouts,
+    /// Where `vault_backup` writes its file (`SESAME_BACKUP_DIR`); `None`: `$HOME/Documents`
+    /// when it exists, else `$HOME` (see [`ShellConfig::backup_dir`]).
+    pub backup_dir: Option<PathBuf>,
 }
 
 impl ShellConfig {
@@ -50,6 +53,23 @@ impl ShellConfig {
                     ..Default::default()
                 })
                 .unwrap_or_default(),
+            backup_dir: env("SESAME_BACKUP_DIR").map(PathBuf::from),
+        }
+    }
+
+    /// The directory backups are written to: `backup_dir`, else `$HOME/Documents` when it
+    /// exists, else `$HOME`, else the data directory.
+    pub fn backup_dir(&self) -> PathBuf {
+        if let Some(dir) = &self.backup_dir {
+            return dir.clone();
+        }
+        let home = std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from);
+        match home {
+            Some(home) if home.join("Documents").is_dir() => home.join("Documents"),
+            Some(home) => home,
+            None => self.data_dir.clone(),
         }
     }
 }

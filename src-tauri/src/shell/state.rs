@@ -31,6 +31,9 @@ pub struct AppState {
     pub attempts: AttemptStatus,
     pub auto_lock_secs: u64,
     pub passkey_enrolled: bool,
+    /// Whether this build can use a passkey at all ([`sesame_vault::PASSKEY_SUPPORTED`]): the
+    /// UI offers passkey enrolment and unlock only when it can.
+    pub passkey_available: bool,
 }
 
 struct Inner {
@@ -78,7 +81,7 @@ impl Shell {
         &self.config
     }
 
-    async fn vault(&self) -> Result<Arc<Vault>, AppError> {
+    pub(super) async fn vault(&self) -> Result<Arc<Vault>, AppError> {
         if let Some(v) = self.vault.get() {
             return Ok(v.clone());
         }
@@ -199,6 +202,7 @@ impl Shell {
             attempts,
             auto_lock_secs: self.config.auto_lock_secs,
             passkey_enrolled,
+            passkey_available: sesame_vault::PASSKEY_SUPPORTED,
         })
     }
 
@@ -213,7 +217,7 @@ impl Shell {
         self.app_state().await
     }
 
-    async fn set_unlocked(&self, unlocked: Unlocked) {
+    pub(super) async fn set_unlocked(&self, unlocked: Unlocked) {
         let mut inner = self.inner();
         inner.unlocked = Some(unlocked);
         inner.last_activity = Instant::now();

@@ -2,7 +2,9 @@
 //!
 //! Each [`App`] starts its own tauri-driver on free ports, with the app pointed at a test's own
 //! devnet, vault profile and data directory (through the environment, which the driver passes
-//! on to the app). Screenshots are PNGs under `$CARGO_TARGET_DIR/e2e-screenshots/`.
+//! on to the app). Backups go to a directory of the test's own ([`App::backup_dir`], set as
+//! `SESAME_BACKUP_DIR` unless the test gives one), never into the real `~/Documents`.
+//! Screenshots are PNGs under `$CARGO_TARGET_DIR/e2e-screenshots/`.
 
 #![allow(clippy::unwrap_used)]
 
@@ -66,6 +68,8 @@ pub fn e2e_available() -> bool {
 /// The running app under WebDriver.
 pub struct App {
     pub client: Client,
+    /// Where the app writes backups (`SESAME_BACKUP_DIR`).
+    pub backup_dir: PathBuf,
     driver: Child,
     shots: PathBuf,
 }
@@ -89,6 +93,15 @@ impl App {
         for (k, v) in env {
             command.env(k, v);
         }
+        let backup_dir = match env.iter().find(|(k, _)| *k == "SESAME_BACKUP_DIR") {
+            Some((_, dir)) => PathBuf::from(dir),
+            None => {
+                let dir = std::env::temp_dir()
+                    .join(format!("sesame-e2e-backups-{}-{port}", std::process::id()));
+                command.env("SESAME_BACKUP_DIR", &dir);
+                dir
+            }
+        };
         let driver = command.spawn().expect("tauri-driver starts");
         let application = target_debug_dir().join("sesame-desktop");
         let mut caps = serde_json::Map::new();
@@ -117,6 +130,7 @@ impl App {
         std::fs::create_dir_all(&shots).unwrap();
         App {
             client,
+            backup_dir,
             driver,
             shots,
         }

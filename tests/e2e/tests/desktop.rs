@@ -1,6 +1,7 @@
 //! The real Sesame app in WebKitGTK, driven by tauri-driver under Xvfb, on a real devnet and
-//! the real keychain: onboarding → dashboard → session → gasless send → refusal → revoke →
-//! lock → wrong PIN → unlock. A PNG is kept at every stage (target/e2e-screenshots/).
+//! the real keychain: onboarding (with a backup) → dashboard → session → gasless send →
+//! refusal → revoke → lock → wrong PIN → unlock → forgotten PIN: restore the backup. A PNG is
+//! kept at every stage (target/e2e-screenshots/).
 
 #![allow(clippy::unwrap_used)]
 
@@ -9,6 +10,8 @@ use sesame_e2e::{e2e_available, App};
 use sesame_tests::Fixture;
 
 const PIN: &str = "2468";
+const NEW_PIN: &str = "1357";
+const BACKUP_PASSPHRASE: &str = "e2e backup passphrase, quiet heron";
 const ONE_AND_A_HALF_STRK: u128 = 1_500_000_000_000_000_000;
 
 /// The session entry whose allowed entrypoints text contains `needle`, as a CSS selector.
@@ -32,6 +35,18 @@ async fn session_with(app: &App, needle: &str) -> String {
         }
     }
     panic!("no session allowing {needle}");
+}
+
+/// No error banner is on screen at this stage.
+async fn no_error_banner(app: &App, stage: &str) {
+    if let Ok(banner) = app
+        .client
+        .find(Locator::Css("[data-testid=\"error-banner\"]"))
+        .await
+    {
+        let text = banner.text().await.unwrap_or_default();
+        panic!("an error banner is on screen {stage}: {text}");
+    }
 }
 
 async fn click_in(app: &App, scope: &str, testid: &str) {
@@ -79,17 +94,72 @@ async fn a_person_goes_from_nothing_to_a_gasless_transfer_and_back_to_a_revoked_
     let started = std::time::Instant::now();
     let app = App::start(&env).await;
 
-    // Onboarding: PIN, then a new wallet (funded and deployed on devnet).
+    // Onboarding: PIN, then a new wallet (funded and deployed on devnet), then a backup.
     app.find("pin-input").await;
     println!("cold start to interactive: {:?}", started.elapsed());
     app.screenshot("01-onboarding-pin").await;
     app.fill("pin-input", PIN).await;
     app.fill("pin-confirm-input", PIN).await;
     app.click("pin-submit").await;
+    app.find("onboard-create-wallet").await;
+    no_error_banner(&app, "after setting the PIN").await;
     app.click("onboard-create-wallet").await;
-    app.find("passkey-skip").await;
+    app.find("backup-passphrase").await;
+    no_error_banner(&app, "after creating the wallet").await;
     app.screenshot("02-onboarding-wallet-ready").await;
-    app.click("passkey-skip").await;
+    // The backup step (strongly suggested): the shell writes the file, owner-only, into the
+    // harness's backup directory and shows where.
+    app.fill("backup-passphrase", BACKUP_PASSPHRASE).await;
+    app.fill("backup-passphrase-confirm", BACKUP_PASSPHRASE)
+        .await;
+    app.click("backup-submit").await;
+    let backup = app
+        .wait_text("backup-path", "the backup's path", |t| {
+            t.trim().ends_with(".sesame")
+        })
+        .await
+        .replace('\n', "")
+        .trim()
+        .to_string();
+    let backup_file = std::path::PathBuf::from(&backup);
+    assert_eq!(
+        backup_file.parent(),
+        Some(app.backup_dir.as_path()),
+        "{backup}"
+    );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&backup_file)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{backup}");
+    }
+    no_error_banner(&app, "after the backup").await;
+    app.screenshot("02b-onboarding-backup-saved").await;
+    app.click("backup-continue").await;
+    // A build that can use passkeys offers one next (skipped here); others go to the dashboard.
+    let waited = std::time::Instant::now();
+    loop {
+        let passkey = app
+            .client
+            .find(Locator::Css("[data-testid=\"passkey-skip\"]"))
+            .await;
+        if let Ok(skip) = passkey {
+            skip.click().await.unwrap();
+            break;
+        }
+        if app
+            .client
+            .find(Locator::Css("[data-testid=\"dashboard\"]"))
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        assert!(waited.elapsed().as_secs() < 60, "onboarding did not finish");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     let address = app
         .wait_text("wallet-address", "an address", |t| t.starts_with("0x"))
         .await;
@@ -225,6 +295,32 @@ async fn a_person_goes_from_nothing_to_a_gasless_transfer_and_back_to_a_revoked_
     wait_in(&app, &approve_session, "session-state", "active").await;
     app.screenshot("12-unlocked-again").await;
 
+    // A forgotten PIN: restore the onboarding backup under a new PIN. The replace box is
+    // required, and a confirmation says what is lost; then the backed-up wallet is back.
+    app.click("lock").await;
+    app.click("recovery-toggle").await;
+    app.click("recover-restore-open").await;
+    app.fill("restore-path", &backup).await;
+    app.fill("restore-passphrase", BACKUP_PASSPHRASE).await;
+    app.fill("restore-pin", NEW_PIN).await;
+    app.fill("restore-pin-confirm", NEW_PIN).await;
+    app.click("restore-replace").await;
+    app.click("restore-submit").await;
+    app.find("confirm-dialog").await;
+    no_error_banner(&app, "before restoring").await;
+    app.screenshot("13-restore-confirm").await;
+    app.click("confirm-ok").await;
+    let restored = app
+        .wait_text("wallet-address", "the restored wallet", |t| {
+            t.starts_with("0x")
+        })
+        .await;
+    assert_eq!(restored, address);
+    no_error_banner(&app, "after restoring").await;
+    app.screenshot("14-restored-from-backup").await;
+
+    let backup_dir = app.backup_dir.clone();
     app.close().await;
     let _ = std::fs::remove_dir_all(data_dir);
+    let _ = std::fs::remove_dir_all(backup_dir);
 }

@@ -1,6 +1,6 @@
 // The dashboard and its controller: loads wallet, sessions, policies and activity; refreshes
 // every 30 s and on demand; runs revoke / revoke all behind a confirmation; hosts the send and
-// new-session panels.
+// new-session panels and the Settings card (backup).
 
 import * as api from "../api";
 import { h, replace, setBusy, show } from "../dom";
@@ -15,6 +15,7 @@ import { networkLabel, networkSelector } from "./network";
 import { newSessionPanel, type NewSessionPanel } from "./new-session";
 import { sendPanel, type SendPanel } from "./send";
 import { sessionList } from "./sessions";
+import { settingsCard } from "./settings";
 import { walletCard } from "./wallet-card";
 import { walletSetup } from "./wallet-setup";
 
@@ -347,7 +348,7 @@ export function dashboardScreen(): Dashboard {
   );
 
   const main = h("div", { class: "col-main" }, wallet.root, setupSlot, sendSlot, newSlot, sessionsCard);
-  const side = h("div", { class: "col-side" }, activityCard({ retry: () => void refresh() }));
+  const side = h("div", { class: "col-side" }, activityCard({ retry: () => void refresh() }), settingsCard());
   const root = h("div", { class: "dashboard", testid: "dashboard" }, main, side);
 
   const renderWalletPresence = () => {

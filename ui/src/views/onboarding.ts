@@ -1,23 +1,35 @@
-// First run: set a PIN (the vault is created and unlocked), create or import a wallet, then
-// optionally enrol a passkey.
+// First run: set a PIN (the vault is created and unlocked), create or import a wallet, back
+// up the keys (strongly suggested, skippable), then, only on a build that can use one, enrol a
+// passkey.
 
 import * as api from "../api";
 import { field, h, replace, setBusy } from "../dom";
 import { sentence, shortHex } from "../format";
 import { fail, nav } from "../nav";
 import { store } from "../state";
+import { backupForm } from "./backup";
 import { networkLabel } from "./network";
 import { newPinProblem } from "./pin";
 import { walletSetup } from "./wallet-setup";
 
-type Step = "pin" | "wallet" | "passkey";
-const STEPS: { id: Step; label: string }[] = [
+export type OnboardingStep = "pin" | "wallet" | "backup" | "passkey";
+type Step = OnboardingStep;
+const ALL_STEPS: { id: Step; label: string }[] = [
   { id: "pin", label: "Set a PIN" },
   { id: "wallet", label: "Wallet" },
+  { id: "backup", label: "Backup" },
   { id: "passkey", label: "Passkey" },
 ];
 
-export function onboardingScreen(startAt: Step = "pin"): HTMLElement {
+/** Whether this build can enrol a passkey (every shipped build without the feature cannot). */
+const passkeyAvailable = () => store.app?.passkey_available === true;
+
+/** The steps this build walks through: the passkey step only where a passkey can work. */
+function steps(): { id: Step; label: string }[] {
+  return ALL_STEPS.filter((s) => s.id !== "passkey" || passkeyAvailable());
+}
+
+export function onboardingScreen(startAt: OnboardingStep = "pin"): HTMLElement {
   const stepper = h("ol", { class: "stepper", testid: "onboarding-steps" });
   const body = h("div", { class: "onboarding-body" });
   const card = h(
@@ -33,11 +45,13 @@ export function onboardingScreen(startAt: Step = "pin"): HTMLElement {
     body,
   );
 
-  const go = (step: Step) => {
-    const index = STEPS.findIndex((s) => s.id === step);
+  const go = (wanted: Step) => {
+    const list = steps();
+    const step = list.some((s) => s.id === wanted) ? wanted : "backup";
+    const index = list.findIndex((s) => s.id === step);
     replace(
       stepper,
-      STEPS.map((s, i) =>
+      list.map((s, i) =>
         h(
           "li",
           {
@@ -50,7 +64,8 @@ export function onboardingScreen(startAt: Step = "pin"): HTMLElement {
       ),
     );
     if (step === "pin") replace(body, pinStep(() => go("wallet")));
-    else if (step === "wallet") replace(body, walletStep(() => go("passkey")));
+    else if (step === "wallet") replace(body, walletStep(() => go("backup")));
+    else if (step === "backup") replace(body, backupStep(() => (passkeyAvailable() ? go("passkey") : nav.dashboard())));
     else replace(body, passkeyStep());
   };
   go(startAt);
@@ -111,6 +126,43 @@ function walletStep(next: () => void): HTMLElement {
   );
 }
 
+/** What the wallet step made, shown once on the step after it. */
+function walletReady(): HTMLElement | null {
+  const wallet = store.wallet;
+  return wallet
+    ? h(
+        "div",
+        { class: "inline-success", testid: "onboarding-wallet" },
+        "Wallet ready: ",
+        h("code", { attrs: { title: wallet.address } }, shortHex(wallet.address, 10, 8)),
+        wallet.next_step ? h("div", { class: "muted" }, wallet.next_step) : null,
+      )
+    : null;
+}
+
+function backupStep(next: () => void): HTMLElement {
+  const skip = h("button", { class: "btn btn-secondary", testid: "backup-skip", attrs: { type: "button" } }, "Skip for now");
+  const done = h("button", { class: "btn btn-primary", testid: "backup-continue", attrs: { type: "button" } }, "Continue");
+  done.hidden = true;
+  skip.addEventListener("click", next);
+  done.addEventListener("click", next);
+  const form = backupForm({ extra: [skip], onSaved: () => (done.hidden = false) });
+  window.setTimeout(() => form.focus(), 0);
+  return h(
+    "div",
+    { class: "stack", testid: "onboarding-backup" },
+    walletReady(),
+    h("h2", { class: "section-title" }, "Back up your keys (strongly suggested)"),
+    h(
+      "p",
+      { class: "muted", testid: "backup-why" },
+      "Without a backup, a forgotten PIN can lock this wallet's session keys away for good; an encrypted backup file and its passphrase bring every key back, on this computer or another.",
+    ),
+    form.root,
+    h("div", { class: "actions" }, done),
+  );
+}
+
 function passkeyStep(): HTMLElement {
   const enroll = h("button", { class: "btn btn-primary", testid: "passkey-enroll", attrs: { type: "button" } }, "Enrol a passkey");
   const skip = h("button", { class: "btn btn-secondary", testid: "passkey-skip", attrs: { type: "button" } }, "Skip for now");
@@ -142,19 +194,9 @@ function passkeyStep(): HTMLElement {
   });
   skip.addEventListener("click", () => nav.dashboard());
 
-  const wallet = store.wallet;
   return h(
     "div",
-    { class: "stack" },
-    wallet
-      ? h(
-          "div",
-          { class: "inline-success", testid: "onboarding-wallet" },
-          "Wallet ready: ",
-          h("code", { attrs: { title: wallet.address } }, shortHex(wallet.address, 10, 8)),
-          wallet.next_step ? h("div", { class: "muted" }, wallet.next_step) : null,
-        )
-      : null,
+    { class: "stack", testid: "onboarding-passkey" },
     h("h2", { class: "section-title" }, "Unlock faster with a passkey (optional)"),
     h(
       "p",

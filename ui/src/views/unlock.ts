@@ -1,11 +1,16 @@
-// Unlock with the PIN or a passkey. Shows the attempts left, a live countdown while the PIN
-// is in backoff, and the lockout.
+// Unlock with the PIN or, where this build can use one and it is enrolled, a passkey. Shows
+// the attempts left, a live countdown while the PIN is in backoff, and the lockout (too many
+// wrong PINs, or a counter changed outside Sesame) with the ways back in: restore a backup or
+// use a wallet's owner key (views/recovery.ts), offered at once on a lockout and behind
+// "Forgot your PIN?" otherwise.
 
 import * as api from "../api";
-import { h, replace, setBusy } from "../dom";
+import { h, replace, setBusy, show } from "../dom";
 import { formatCountdown, sentence } from "../format";
 import { nav } from "../nav";
+import { clearNotices } from "../notices";
 import { store } from "../state";
+import { recoveryPanel } from "./recovery";
 
 export interface UnlockScreen {
   root: HTMLElement;
@@ -30,7 +35,13 @@ export function unlockScreen(reason?: string): UnlockScreen {
   backoff.hidden = true;
   const lockout = h("div", { class: "inline-error", testid: "unlock-lockout", attrs: { role: "alert" } });
   lockout.hidden = true;
-  const passkeyNote = h("div", { class: "field-hint" });
+  const passkeyBlock = h("div", { class: "stack-tight" }, h("div", { class: "divider" }, h("span", null, "or")), passkey);
+  const recoveryToggle = h(
+    "button",
+    { class: "btn btn-ghost btn-small recovery-toggle", testid: "recovery-toggle", attrs: { type: "button", "aria-expanded": "false" } },
+    "Forgot your PIN?",
+  );
+  let recoveryOpen = false;
 
   let busy = false;
   let retryUntil = 0; // local ms timestamp; 0 when no backoff
@@ -44,7 +55,9 @@ export function unlockScreen(reason?: string): UnlockScreen {
   const render = () => {
     const app = store.app;
     const a = app?.attempts;
-    const lockedOut = a?.locked_out === true;
+    const tampered = a?.tampered === true;
+    const lockedOut = a?.locked_out === true || tampered;
+    const passkeyUsable = app?.passkey_available === true && app.passkey_enrolled;
     const waitSecs = retryUntil > 0 ? Math.ceil((retryUntil - Date.now()) / 1000) : 0;
     if (a) {
       attempts.textContent = lockedOut
@@ -54,18 +67,26 @@ export function unlockScreen(reason?: string): UnlockScreen {
       attempts.dataset["attemptsLeft"] = String(a.attempts_left);
     }
     lockout.hidden = !lockedOut;
+    lockout.dataset["reason"] = tampered ? "tampered" : lockedOut ? "attempts" : "";
     lockout.textContent = lockedOut
-      ? "Too many wrong PINs: PIN unlock is locked on this device." +
-        (app?.passkey_enrolled ? " You can still unlock with your passkey." : "")
+      ? (tampered
+          ? "The PIN attempt counter was changed outside Sesame, so PIN unlock stays locked on this device."
+          : "Too many wrong PINs: PIN unlock is locked on this device.") +
+        (passkeyUsable ? " You can still unlock with your passkey," : "") +
+        (passkeyUsable ? " or get back in below and set a new PIN." : " Get back in below and set a new PIN.")
       : "";
+    show(form, !lockedOut);
     backoff.hidden = lockedOut || waitSecs <= 0;
     backoff.textContent = waitSecs > 0 ? `Too many wrong PINs. Try again in ${formatCountdown(waitSecs)}.` : "";
     backoff.dataset["seconds"] = String(Math.max(0, waitSecs));
     pin.disabled = lockedOut || busy;
     if (!busy) submit.disabled = lockedOut || waitSecs > 0;
-    const enrolled = app?.passkey_enrolled === true;
-    if (!busy) passkey.disabled = !enrolled;
-    passkeyNote.textContent = enrolled ? "" : "No passkey is enrolled on this device.";
+    show(passkeyBlock, passkeyUsable);
+    if (!busy) passkey.disabled = !passkeyUsable;
+    // On a lockout the ways back are the only way in: always shown.
+    show(recoveryToggle, !lockedOut);
+    show(recovery.root, lockedOut || recoveryOpen);
+    recoveryToggle.setAttribute("aria-expanded", String(lockedOut || recoveryOpen));
   };
 
   const startBackoff = (secs: number) => {
@@ -101,7 +122,19 @@ export function unlockScreen(reason?: string): UnlockScreen {
     nav.route(app);
   };
 
-  const form = h("form", { class: "stack", attrs: { novalidate: true } }, pin, submit);
+  const recovery = recoveryPanel({
+    onRecovered: (app) => {
+      // Earlier failures are moot now that the vault is open again.
+      clearNotices();
+      finish(app);
+    },
+  });
+  recoveryToggle.addEventListener("click", () => {
+    recoveryOpen = !recoveryOpen;
+    render();
+  });
+
+  const form = h("form", { class: "stack", testid: "unlock-form", attrs: { novalidate: true } }, pin, submit);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     if (submit.disabled) return;
@@ -156,9 +189,9 @@ export function unlockScreen(reason?: string): UnlockScreen {
     backoff,
     lockout,
     attempts,
-    h("div", { class: "divider" }, h("span", null, "or")),
-    passkey,
-    passkeyNote,
+    passkeyBlock,
+    recoveryToggle,
+    recovery.root,
   );
   render();
   startBackoff(store.app?.attempts.retry_after_secs ?? 0);

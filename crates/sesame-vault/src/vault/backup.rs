@@ -111,6 +111,9 @@ impl Vault {
         new_pin: &Pin,
         replace_existing: bool,
     ) -> Result<(UnlockedVault, BackupSummary), VaultError> {
+        // Everything that can be refused is refused before the old vault is destroyed: a
+        // too-short new PIN must not cost the vault it was meant to replace.
+        super::lifecycle::check_pin(new_pin)?;
         let (owners, sessions) = read_backup(backup, passphrase)?;
         let exists = self.is_initialized()? || self.refuse_leftovers().is_err();
         if exists && !replace_existing {

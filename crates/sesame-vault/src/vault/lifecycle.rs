@@ -26,7 +26,7 @@ struct PasskeyRecord {
     envelope: String,
 }
 
-fn check_pin(pin: &Pin) -> Result<(), VaultError> {
+pub(super) fn check_pin(pin: &Pin) -> Result<(), VaultError> {
     if pin.char_count() < MIN_PIN_CHARS {
         return Err(VaultError::SecretTooShort {
             what: "PIN",
