@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one command that sets up a machine and runs every Sesame test.
 #   scripts/test.sh            # everything
-#   scripts/test.sh -p sesame-core   # extra args go to `cargo test`
+#   scripts/test.sh --no-fail-fast   # extra args go to `cargo test` (see below)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -43,8 +43,13 @@ echo "== tests: a virtual display (Xvfb) for the real app in WebKit, and a priva
 echo "   with an unlocked gnome-keyring for the keychain; e2e screenshots go to"
 echo "   $CARGO_TARGET_DIR/e2e-screenshots/"
 rm -rf "$CARGO_TARGET_DIR/e2e-screenshots"
-# With arguments (e.g. `-p sesame-core`) they replace the workspace selection.
-((${#@})) || set -- "${SESAME_CARGO[@]}"
+# Extra arguments go to `cargo test` after the workspace selection (e.g. `--no-fail-fast`, or
+# a test name filter); with `-p`/`--package` they replace it (that may rebuild dependencies
+# with other features).
+case " $* " in
+  *" -p "* | *" --package "* | *" --package="*) ;;
+  *) set -- "${SESAME_CARGO[@]}" "$@" ;;
+esac
 # Property and fuzz tests: a fixed seed and a case budget per property that keeps CI fast.
 # A longer run: PROPTEST_CASES=100000 cargo test --workspace properties hostile checks_props
 export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261201}" PROPTEST_CASES="${PROPTEST_CASES:-512}"
