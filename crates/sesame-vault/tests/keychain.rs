@@ -131,7 +131,7 @@ fn counter_tampering_in_the_keychain_is_detected() {
     store.set(&name, &blob).unwrap();
     assert_eq!(
         v.unlock_with_pin(&Pin::from("630517")).unwrap_err(),
-        VaultError::PinLockedOut
+        VaultError::AttemptCounterTampered
     );
     v.destroy().unwrap();
 }

@@ -334,13 +334,11 @@ fn a_missing_device_secret_means_nothing_opens() {
             .code(),
         "DEVICE_SECRET_MISSING"
     );
-    // A different device secret (the envelope copied to another machine) reads as wrong PIN.
+    // A different device secret (the records copied to another machine): the counter's MAC
+    // no longer verifies, so the PIN is not even tried.
     store.set("nodevice/device-secret", &[7u8; 32]).unwrap();
     let err = vault.unlock_with_pin(&Pin::from("482915")).unwrap_err();
-    assert!(matches!(
-        err,
-        VaultError::WrongPinOrDamaged | VaultError::PinLockedOut
-    ));
+    assert_eq!(err, VaultError::AttemptCounterTampered);
 }
 
 #[test]

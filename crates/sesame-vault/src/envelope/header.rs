@@ -335,7 +335,7 @@ mod tests {
         bad[4] = 2;
         assert_eq!(Header::parse(&bad), Err(HeaderProblem::UnknownVersion));
         let mut bad = good;
-        bad[5] = 4;
+        bad[5] = 5;
         assert_eq!(Header::parse(&bad), Err(HeaderProblem::UnknownKdf));
     }
 }
