@@ -32,6 +32,37 @@ const STARKNET_MESSAGE: Felt = Felt::from_hex_unchecked("0x537461726b4e6574204d6
 const DOMAIN_NAME: Felt =
     Felt::from_hex_unchecked("0x4163636f756e742e657865637574655f66726f6d5f6f757473696465");
 
+const SN_MAIN: Felt = Felt::from_hex_unchecked("0x534e5f4d41494e");
+const SN_SEPOLIA: Felt = Felt::from_hex_unchecked("0x534e5f5345504f4c4941");
+/// The domain hashes of Mainnet and Sepolia (also devnet's default chain id), from starknet.js
+/// 10.8 and checked against [`compute_domain_hash`] by a test.
+const DOMAIN_HASH_SN_MAIN: Felt =
+    Felt::from_hex_unchecked("0x9951e1d5316915dc4436acce0a48afd57bb4b6c501687c151e869ab878a2ac");
+const DOMAIN_HASH_SN_SEPOLIA: Felt =
+    Felt::from_hex_unchecked("0x2534050c42890f9cad3cf470a8b54a39c4d283a246dfceb486a8755e44a91df");
+
+fn compute_domain_hash(chain_id: Felt) -> Felt {
+    poseidon_hash_many(&[
+        STARKNET_DOMAIN_TYPE_HASH,
+        DOMAIN_NAME,
+        Felt::TWO,
+        chain_id,
+        Felt::ONE,
+    ])
+}
+
+/// The SNIP-12 domain hash on `chain_id`. Known chains skip 3 of the message hash's ~16
+/// Poseidon permutations, which every signature pays.
+fn domain_hash(chain_id: Felt) -> Felt {
+    if chain_id == SN_SEPOLIA {
+        DOMAIN_HASH_SN_SEPOLIA
+    } else if chain_id == SN_MAIN {
+        DOMAIN_HASH_SN_MAIN
+    } else {
+        compute_domain_hash(chain_id)
+    }
+}
+
 /// One contract call: target, entrypoint selector and raw calldata.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Call {
@@ -97,14 +128,12 @@ impl OutsideExecution {
 
     /// The SNIP-12 revision 1 message hash that `account` on `chain_id` verifies.
     pub fn message_hash(&self, chain_id: Felt, account: Felt) -> Felt {
-        let domain = poseidon_hash_many(&[
-            STARKNET_DOMAIN_TYPE_HASH,
-            DOMAIN_NAME,
-            Felt::TWO,
-            chain_id,
-            Felt::ONE,
-        ]);
-        poseidon_hash_many(&[STARKNET_MESSAGE, domain, account, self.struct_hash()])
+        poseidon_hash_many(&[
+            STARKNET_MESSAGE,
+            domain_hash(chain_id),
+            account,
+            self.struct_hash(),
+        ])
     }
 
     /// Calldata for `execute_from_outside_v2(outside_execution, signature)`.
@@ -177,6 +206,18 @@ pub fn random_nonce<R: RngCore + CryptoRng>(rng: &mut R) -> Felt {
 mod tests {
     use super::*;
     use crate::felt::short_string;
+
+    #[test]
+    fn the_known_domain_hashes_are_the_computed_ones() {
+        assert_eq!(short_string("SN_MAIN").unwrap(), SN_MAIN);
+        assert_eq!(short_string("SN_SEPOLIA").unwrap(), SN_SEPOLIA);
+        assert_eq!(compute_domain_hash(SN_MAIN), DOMAIN_HASH_SN_MAIN);
+        assert_eq!(compute_domain_hash(SN_SEPOLIA), DOMAIN_HASH_SN_SEPOLIA);
+        // Any other chain is computed, not mistaken for a known one.
+        let other = short_string("SN_OTHER").unwrap();
+        assert_eq!(domain_hash(other), compute_domain_hash(other));
+        assert_ne!(domain_hash(other), DOMAIN_HASH_SN_SEPOLIA);
+    }
 
     #[test]
     fn random_nonces_differ_and_fit_in_248_bits() {
