@@ -51,7 +51,7 @@ case " $* " in
   *) set -- "${SESAME_CARGO[@]}" "$@" ;;
 esac
 # Property and fuzz tests: a fixed seed and a case budget per property that keeps CI fast.
-# A longer run: PROPTEST_CASES=100000 cargo test --workspace properties hostile checks_props
+# A longer run: see "Developing" in the README.
 export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261201}" PROPTEST_CASES="${PROPTEST_CASES:-512}"
 export PROPTEST_DISABLE_FAILURE_PERSISTENCE=1
 xvfb-run -a -s "-screen 0 1280x900x24" "$here/with-keyring.sh" env SESAME_E2E=1 SESAME_BUNDLE_TESTS=1 cargo test --quiet "$@"
