@@ -8,27 +8,29 @@ root="$(dirname "$here")"
 cd "$root"
 source "$here/env.sh"
 t0=$(date +%s)
+# Each stage prints the seconds elapsed so far, so a slow stage shows in CI's log.
+stage() { echo "== $* [$(( $(date +%s) - t0 )) s]"; }
 
 "$here/setup.sh"
 
-echo "== contract: the committed Sierra matches the source"
+stage "contract: the committed Sierra matches the source"
 "$here/compile-contract.sh" --check
 python3 "$here/contract-constants.py" --check
 
-echo "== stand-alone: no tracked file reads outside the repository (the CHIPI fixture is optional)"
+stage "stand-alone: no tracked file reads outside the repository (the CHIPI fixture is optional)"
 if git rev-parse --git-dir >/dev/null 2>&1; then
   outside=$(git grep -l '\.\./shared' -- . ':!scripts/test.sh' | xargs -r grep -L 'fixtures/chipi' || true)
   [ -z "$outside" ] || { echo "these tracked files name ../shared: $outside" >&2; exit 1; }
 fi
 
-echo "== format"
+stage "format"
 cargo fmt --all -- --check
 
-echo "== ui (the desktop shell embeds ui/dist at compile time)"
+stage "ui (the desktop shell embeds ui/dist at compile time)"
 "$here/build-ui.sh"
 npm --prefix ui test --silent
 
-echo "== build"
+stage "build"
 # The target dir is shared across checkouts (CI clones, worktrees) to keep dependencies warm,
 # and Cargo's fingerprints for path crates do not include the checkout path: without this a
 # clone could reuse another checkout's build of our own crates. They are small to rebuild.
@@ -36,10 +38,10 @@ own_crates=(sesame-core sesame-vault sesame-chain sesame-devnet sesame-app sesam
 cargo clean --quiet $(printf -- '-p %s ' "${own_crates[@]}")
 cargo build --quiet "${SESAME_BUILD_ARGS[@]}"
 
-echo "== bundle: the signed .deb over the debug binary just built, verified by tests/e2e/tests/bundle.rs"
+stage "bundle: the signed .deb over the debug binary just built, verified by tests/e2e/tests/bundle.rs"
 "$here/bundle.sh" --debug
 
-echo "== tests: a virtual display (Xvfb) for the real app in WebKit, and a private D-Bus session"
+stage "tests: a virtual display (Xvfb) for the real app in WebKit, and a private D-Bus session"
 echo "   with an unlocked gnome-keyring for the keychain; e2e screenshots go to"
 echo "   $CARGO_TARGET_DIR/e2e-screenshots/"
 rm -rf "$CARGO_TARGET_DIR/e2e-screenshots"
