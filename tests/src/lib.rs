@@ -4,6 +4,10 @@
 //! - `user`: the wallet whose sessions are under test (owner key from devnet's seed);
 //! - `relayer`: a second funded account that submits outside executions and pays for them;
 //! - `recipient`: a third account, the destination of test transfers.
+//!
+//! [`Fixture::start_v2`] starts the same chain with accounts of the v2 class
+//! (`contracts/session_account_v2.cairo`), whose sessions sign with
+//! [`Fixture::sign_v2`] / [`Fixture::relay_v2`].
 
 #![allow(clippy::unwrap_used)]
 
@@ -11,6 +15,7 @@ pub mod paymaster_server;
 
 use std::sync::Arc;
 
+use sesame_chain::class::{declare, deploy_contract, prepare_class};
 use sesame_chain::devnet::DevnetClient;
 use sesame_chain::{Chain, ChainError, OwnerAccount};
 use sesame_core::calls::erc20_transfer;
@@ -21,6 +26,11 @@ use sesame_core::Felt;
 use sesame_devnet::{Devnet, DevnetConfig, PredeployedAccount, STRK_ADDRESS};
 
 pub use sesame_devnet::STRK_ADDRESS as STRK;
+
+/// The test-only mock bridge (`contracts/test_mock_bridge.cairo`): a token whose
+/// `initiate_withdraw` burns the caller's balance toward an L1 address, without any `transfer`
+/// or `approve`. Anyone can `mint`: never deploy it outside a test chain.
+pub const MOCK_BRIDGE_SIERRA: &str = include_str!("../../contracts/test_mock_bridge.sierra.json");
 
 /// A running chain and the accounts the tests use.
 pub struct Fixture {
@@ -63,6 +73,59 @@ impl Fixture {
             relayer,
             recipient,
         }
+    }
+
+    /// Starts a chain whose four funded accounts are of the v2 session-account class: `user`,
+    /// `relayer`, `recipient`, and a second recipient at `devnet.accounts()[3]`.
+    pub async fn start_v2() -> Fixture {
+        Self::start_with(DevnetConfig {
+            accounts: 4,
+            ..DevnetConfig::v2()
+        })
+        .await
+    }
+
+    /// The v2 session signature of `outside` for the user's account (see
+    /// [`SessionSignature::sign_v2`]).
+    pub fn sign_v2(
+        &self,
+        key: &PrivateKey,
+        outside: &OutsideExecution,
+        valid_until: u64,
+    ) -> [Felt; 4] {
+        let hash = outside.message_hash(self.chain.chain_id(), self.user.address());
+        SessionSignature::sign_v2(key, &hash, valid_until)
+            .unwrap()
+            .to_felts()
+    }
+
+    /// Signs (v2) and relays `calls` with the session; returns the relayer's result.
+    pub async fn relay_v2(
+        &self,
+        key: &PrivateKey,
+        calls: Vec<Call>,
+        valid_until: u64,
+    ) -> Result<sesame_chain::TxOutcome, ChainError> {
+        let outside = self.outside(calls, valid_until);
+        let sig = self.sign_v2(key, &outside, valid_until);
+        self.relayer
+            .relay(self.user.address(), &outside, &sig)
+            .await
+    }
+
+    /// Declares the mock bridge and deploys one (paid by the relayer); returns its address.
+    pub async fn deploy_mock_bridge(&self) -> Felt {
+        let class = prepare_class(MOCK_BRIDGE_SIERRA).unwrap();
+        declare(&self.relayer, &class).await.unwrap();
+        let salt = Felt::from(NONCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let (address, _) = deploy_contract(&self.relayer, class.class_hash, salt, &[])
+            .await
+            .unwrap();
+        assert_eq!(
+            self.chain.class_hash_at(address).await.unwrap(),
+            Some(class.class_hash)
+        );
+        address
     }
 
     /// Chain time now.

@@ -78,6 +78,33 @@ pub async fn declare(
     }))
 }
 
+/// The Universal Deployer Contract (OpenZeppelin's, v2 interface), at the same address on
+/// mainnet, Sepolia and starknet-devnet.
+pub const UDC_ADDRESS: Felt =
+    Felt::from_hex_unchecked("0x02ceed65a4bd731034c01113685c831b01c15d7d432f71afb1cf1634b53a2125");
+
+/// Deploys a contract of a declared `class_hash` through the UDC (`deploy_contract` with
+/// `not_from_zero = false`, so the address depends only on `salt`, the class and `calldata`),
+/// paid by `deployer`. Returns the new contract's address.
+pub async fn deploy_contract(
+    deployer: &OwnerAccount,
+    class_hash: Felt,
+    salt: Felt,
+    constructor_calldata: &[Felt],
+) -> Result<(Felt, TxOutcome), ChainError> {
+    let mut calldata = vec![
+        class_hash,
+        salt,
+        Felt::ZERO,
+        Felt::from(constructor_calldata.len()),
+    ];
+    calldata.extend_from_slice(constructor_calldata);
+    let call = sesame_core::outside::Call::new(UDC_ADDRESS, "deploy_contract", calldata);
+    let outcome = deployer.invoke(&[call]).await?;
+    let address = get_contract_address(salt, class_hash, constructor_calldata, Felt::ZERO);
+    Ok((address, outcome))
+}
+
 /// The address an account of `class_hash` with owner `public_key` gets when deployed with
 /// `salt` through DEPLOY_ACCOUNT (deployer 0, constructor `[public_key]`).
 pub fn counterfactual_address(class_hash: Felt, public_key: Felt, salt: Felt) -> Felt {

@@ -99,6 +99,23 @@ pub struct SpendingPolicyState {
     pub window_start: u64,
 }
 
+/// What a transaction cost and did, read from its receipt, whether it succeeded or reverted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptDetails {
+    /// The fee actually charged, in the fee token's smallest unit.
+    pub actual_fee: u128,
+    /// `FRI` (STRK) or `WEI` (ETH).
+    pub fee_unit: String,
+    pub l1_gas: u64,
+    pub l1_data_gas: u64,
+    pub l2_gas: u64,
+    pub block_number: u64,
+    /// `None` when it succeeded, else the node's revert reason.
+    pub revert_reason: Option<String>,
+    /// The events it emitted, as `(from_address, keys, data)`.
+    pub events: Vec<(Felt, Vec<Felt>, Vec<Felt>)>,
+}
+
 impl SpendingPolicyState {
     /// Whether a policy is set (a zero window means none).
     pub fn is_set(&self) -> bool {
@@ -359,6 +376,59 @@ impl Chain {
                 f.len()
             ))),
         }
+    }
+
+    /// The receipt of an included transaction (`tx_hash` as 0x-hex, e.g. from a
+    /// [`crate::TxOutcome`] or a [`ChainError::Reverted`]): fee, gas and events.
+    pub async fn receipt_details(&self, tx_hash: &str) -> Result<ReceiptDetails, ChainError> {
+        use starknet_rust::core::types::TransactionReceipt as R;
+        let hash = Felt::from_hex(tx_hash)
+            .map_err(|_| ChainError::Unexpected(format!("not a transaction hash: {tx_hash}")))?;
+        let receipt = self
+            .provider
+            .get_transaction_receipt(hash)
+            .await
+            .map_err(|e| self.map_provider_error(e))?;
+        let (fee, resources) = match &receipt.receipt {
+            R::Invoke(r) => (&r.actual_fee, &r.execution_resources),
+            R::Declare(r) => (&r.actual_fee, &r.execution_resources),
+            R::DeployAccount(r) => (&r.actual_fee, &r.execution_resources),
+            R::Deploy(r) => (&r.actual_fee, &r.execution_resources),
+            R::L1Handler(r) => (&r.actual_fee, &r.execution_resources),
+        };
+        let actual_fee = sesame_core::felt::felt_to_u128(&fee.amount)
+            .ok_or_else(|| ChainError::Unexpected("a fee above u128".into()))?;
+        Ok(ReceiptDetails {
+            actual_fee,
+            fee_unit: format!("{:?}", fee.unit).to_uppercase(),
+            l1_gas: resources.l1_gas,
+            l1_data_gas: resources.l1_data_gas,
+            l2_gas: resources.l2_gas,
+            block_number: receipt.block.block_number(),
+            revert_reason: match receipt.receipt.execution_result() {
+                ExecutionResult::Succeeded => None,
+                ExecutionResult::Reverted { reason } => Some(reason.clone()),
+            },
+            events: receipt
+                .receipt
+                .events()
+                .iter()
+                .map(|e| (e.from_address, e.keys.clone(), e.data.clone()))
+                .collect(),
+        })
+    }
+
+    /// The timestamp of block `number`.
+    pub async fn block_timestamp_at(&self, number: u64) -> Result<u64, ChainError> {
+        let block = self
+            .provider
+            .get_block_with_tx_hashes(BlockId::Number(number))
+            .await
+            .map_err(|e| self.map_provider_error(e))?;
+        Ok(match block {
+            MaybePreConfirmedBlockWithTxHashes::Block(b) => b.timestamp,
+            MaybePreConfirmedBlockWithTxHashes::PreConfirmedBlock(b) => b.timestamp,
+        })
     }
 
     /// Waits for a receipt and turns a revert into [`ChainError::Reverted`].

@@ -14,7 +14,7 @@ use starknet_rust::providers::JsonRpcClient;
 use starknet_rust::signers::SignerInteractivityContext;
 
 use crate::error::ChainError;
-use crate::owner::{to_rs, TxOutcome};
+use crate::owner::{to_rs, FixedBounds, TxOutcome};
 use crate::rpc::Chain;
 
 /// An account whose transactions are signed by one of its session keys.
@@ -55,6 +55,37 @@ impl SessionAccount {
             starknet_rust::accounts::AccountError::Provider(p) => self.chain.map_provider_error(p),
             other => ChainError::Unexpected(other.to_string()),
         })?;
+        crate::owner::finish(&self.chain, sent.transaction_hash).await
+    }
+
+    /// Signs and sends `calls` as the account's own INVOKE with `bounds` and `tip`, without
+    /// simulating first, then waits for the receipt: what a thief holding the session key could
+    /// send. An account that refuses session-signed transactions (v2) refuses it in validation
+    /// ([`ChainError::Rejected`]), so nothing is included and nobody pays.
+    pub async fn execute_with(
+        &self,
+        calls: &[Call],
+        bounds: FixedBounds,
+        tip: u64,
+    ) -> Result<TxOutcome, ChainError> {
+        let calls: Vec<_> = calls.iter().map(to_rs).collect();
+        let sent = self
+            .execute_v3(calls)
+            .l1_gas(bounds.l1_gas)
+            .l1_gas_price(bounds.l1_gas_price)
+            .l2_gas(bounds.l2_gas)
+            .l2_gas_price(bounds.l2_gas_price)
+            .l1_data_gas(bounds.l1_data_gas)
+            .l1_data_gas_price(bounds.l1_data_gas_price)
+            .tip(tip)
+            .send()
+            .await
+            .map_err(|e| match e {
+                starknet_rust::accounts::AccountError::Provider(p) => {
+                    self.chain.map_provider_error(p)
+                }
+                other => ChainError::Unexpected(other.to_string()),
+            })?;
         crate::owner::finish(&self.chain, sent.transaction_hash).await
     }
 }

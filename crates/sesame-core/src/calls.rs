@@ -4,7 +4,9 @@
 use starknet_types_core::felt::Felt;
 
 use crate::felt::{u256_to_felts, U256};
+use crate::keys::Signature;
 use crate::outside::Call;
+use crate::selector::selector_from_name;
 
 /// `add_or_update_session_key(session_key, valid_until, max_calls, allowed_entrypoints)` on `account`.
 pub fn register_session(
@@ -57,6 +59,79 @@ pub fn remove_spending_policy(account: Felt, session_key: Felt, token: Felt) -> 
     Call::new(account, "remove_spending_policy", vec![session_key, token])
 }
 
+/// One `(contract, entrypoint)` pair of a v2 scoped session (Cairo `SessionCall`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionCall {
+    pub to: Felt,
+    pub selector: Felt,
+}
+
+impl SessionCall {
+    /// The pair `(to, entrypoint)`, the entrypoint by name.
+    pub fn new(to: Felt, entrypoint: &str) -> Self {
+        SessionCall {
+            to,
+            selector: selector_from_name(entrypoint),
+        }
+    }
+}
+
+/// v2: `add_or_update_session_key_scoped(session_key, valid_until, max_calls, allowed_calls)` on
+/// `account`: the session may call exactly the pairs in `scope`.
+pub fn register_session_scoped(
+    account: Felt,
+    session_key: Felt,
+    valid_until: u64,
+    max_calls: u32,
+    scope: &[SessionCall],
+) -> Call {
+    let mut calldata = vec![
+        session_key,
+        Felt::from(valid_until),
+        Felt::from(max_calls),
+        Felt::from(scope.len()),
+    ];
+    for pair in scope {
+        calldata.push(pair.to);
+        calldata.push(pair.selector);
+    }
+    Call::new(account, "add_or_update_session_key_scoped", calldata)
+}
+
+/// v2: `set_session_recipients(session_key, token, recipients)`: the only addresses the
+/// session's transfers and approvals on `token` may name. An empty list removes the rule.
+pub fn set_session_recipients(
+    account: Felt,
+    session_key: Felt,
+    token: Felt,
+    recipients: &[Felt],
+) -> Call {
+    let mut calldata = vec![session_key, token, Felt::from(recipients.len())];
+    calldata.extend_from_slice(recipients);
+    Call::new(account, "set_session_recipients", calldata)
+}
+
+/// v2: `revoke_all_session_keys()`: ends every session registered so far.
+pub fn revoke_all_session_keys(account: Felt) -> Call {
+    Call::new(account, "revoke_all_session_keys", vec![])
+}
+
+/// v2: `set_public_key(new_public_key, [r, s])`, where `proof` is the new key's signature over
+/// [`crate::keys::rotation_proof_hash`] (see [`crate::keys::sign_rotation_proof`]). Ends every
+/// session. (v1's `set_public_key` takes the key alone.)
+pub fn set_public_key(account: Felt, new_public_key: Felt, proof: &Signature) -> Call {
+    Call::new(
+        account,
+        "set_public_key",
+        vec![new_public_key, Felt::TWO, proof.r, proof.s],
+    )
+}
+
+/// `upgrade(new_class_hash)` on `account` (owner only).
+pub fn upgrade(account: Felt, new_class_hash: Felt) -> Call {
+    Call::new(account, "upgrade", vec![new_class_hash])
+}
+
 /// ERC-20 `transfer(recipient, amount)`.
 pub fn erc20_transfer(token: Felt, recipient: Felt, amount: U256) -> Call {
     let mut calldata = vec![recipient];
@@ -94,6 +169,55 @@ mod tests {
             .map(|v| Felt::from(*v))
             .collect();
         assert_eq!(call.calldata, expected);
+    }
+
+    fn felts(values: &[u64]) -> Vec<Felt> {
+        values.iter().map(|v| Felt::from(*v)).collect()
+    }
+
+    #[test]
+    fn scoped_registration_encodes_the_pairs_as_an_array_of_structs() {
+        let scope = [
+            SessionCall {
+                to: Felt::from(10u8),
+                selector: Felt::from(11u8),
+            },
+            SessionCall::new(Felt::from(12u8), "transfer"),
+        ];
+        let call = register_session_scoped(Felt::ONE, Felt::TWO, 100, 5, &scope);
+        assert_eq!(call.to, Felt::ONE);
+        assert_eq!(
+            call.selector,
+            selector_from_name("add_or_update_session_key_scoped")
+        );
+        let mut expected = felts(&[2, 100, 5, 2, 10, 11, 12]);
+        expected.push(selector_from_name("transfer"));
+        assert_eq!(call.calldata, expected);
+    }
+
+    #[test]
+    fn v2_admin_calls_encode_their_arguments_in_order() {
+        let r = set_session_recipients(Felt::ONE, Felt::TWO, Felt::THREE, &[Felt::from(9u8)]);
+        assert_eq!(r.selector, selector_from_name("set_session_recipients"));
+        assert_eq!(r.calldata, felts(&[2, 3, 1, 9]));
+        let cleared = set_session_recipients(Felt::ONE, Felt::TWO, Felt::THREE, &[]);
+        assert_eq!(cleared.calldata, felts(&[2, 3, 0]));
+
+        let all = revoke_all_session_keys(Felt::ONE);
+        assert_eq!(all.selector, selector_from_name("revoke_all_session_keys"));
+        assert!(all.calldata.is_empty());
+
+        let proof = Signature {
+            r: Felt::from(7u8),
+            s: Felt::from(8u8),
+        };
+        let rotate = set_public_key(Felt::ONE, Felt::from(5u8), &proof);
+        assert_eq!(rotate.selector, selector_from_name("set_public_key"));
+        assert_eq!(rotate.calldata, felts(&[5, 2, 7, 8]));
+
+        let up = upgrade(Felt::ONE, Felt::from(6u8));
+        assert_eq!(up.selector, selector_from_name("upgrade"));
+        assert_eq!(up.calldata, felts(&[6]));
     }
 
     #[test]

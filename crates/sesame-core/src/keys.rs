@@ -2,7 +2,7 @@
 //! drop, prints `<redacted>`, and implements neither `Serialize` nor `Clone`-into-text.
 
 use rand_core::{CryptoRng, RngCore};
-use starknet_rust_crypto::{get_public_key, rfc6979_generate_k, sign, verify};
+use starknet_rust_crypto::{get_public_key, poseidon_hash_many, rfc6979_generate_k, sign, verify};
 use starknet_types_core::felt::Felt;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -111,6 +111,35 @@ pub fn verify_signature(public_key: &Felt, hash: &Felt, signature: &Signature) -
     verify(public_key, hash, &signature.r, &signature.s).unwrap_or(false)
 }
 
+/// `'StarkNet Message'`, first element of the rotation proof's message.
+const STARKNET_MESSAGE: Felt = Felt::from_hex_unchecked("0x537461726b4e6574204d657373616765");
+/// `'accept_ownership'`, second element of the rotation proof's message.
+const ACCEPT_OWNERSHIP: Felt = Felt::from_hex_unchecked("0x6163636570745f6f776e657273686970");
+
+/// The message a new owner key signs to prove it is held, for a v2 account's
+/// `set_public_key(new_public_key, [r, s])`:
+/// `poseidon_hash_many(['StarkNet Message', 'accept_ownership', account, current_public_key])`.
+///
+/// It binds the account and the key being replaced, not a nonce: it only shows that the new key
+/// is held; the rotation itself still needs the owner's authority.
+pub fn rotation_proof_hash(account: Felt, current_public_key: Felt) -> Felt {
+    poseidon_hash_many(&[
+        STARKNET_MESSAGE,
+        ACCEPT_OWNERSHIP,
+        account,
+        current_public_key,
+    ])
+}
+
+/// The rotation proof `[r, s]`: `new_key` signs [`rotation_proof_hash`].
+pub fn sign_rotation_proof(
+    new_key: &PrivateKey,
+    account: Felt,
+    current_public_key: Felt,
+) -> Result<Signature, KeyError> {
+    new_key.sign(&rotation_proof_hash(account, current_public_key))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +182,51 @@ mod tests {
         // `zeroize` is what `Drop` runs; calling it directly lets us observe the result.
         key.zeroize();
         assert_eq!(key.expose_be_bytes(), &[0u8; 32]);
+    }
+
+    /// `contracts/README.md` ("Key-rotation proof").
+    #[test]
+    fn the_rotation_proof_reproduces_the_contract_readme_vector() {
+        let felt = |h: &str| Felt::from_hex(h).unwrap();
+        assert_eq!(
+            STARKNET_MESSAGE,
+            crate::felt::short_string("StarkNet Message").unwrap()
+        );
+        assert_eq!(
+            ACCEPT_OWNERSHIP,
+            crate::felt::short_string("accept_ownership").unwrap()
+        );
+        let account = felt("0x1f18256f3a434d277a2083bbf1e22ebcd69c46e06c3cc664b4d927ecf4456da");
+        let current = felt("0x3d2d1d1f0c794a599f4ce94d9d1cb29001dddacc6200072b3b2143d3344e268");
+        let new_key = PrivateKey::from_hex(
+            "0x1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcde",
+        )
+        .unwrap();
+        assert_eq!(
+            new_key.public_key(),
+            felt("0x2a8249e10df5670294c078c3a04f32ed60087e5ee8a3457fa29ed0c0e366bfc")
+        );
+        assert_eq!(
+            rotation_proof_hash(account, current),
+            felt("0x74411cbcaaaf8d1d70d1facdbb2d60f38737f8ef166461a9ca9abf0b599d8b9")
+        );
+        let proof = sign_rotation_proof(&new_key, account, current).unwrap();
+        assert_eq!(
+            proof,
+            Signature {
+                r: felt("0x6006720a3d3c3be46b4f92913898882083783c4d523bc20632faa7610b103f0"),
+                s: felt("0x6c45230c035954650eba214aab14f4ae261c01151f7bbf209780d775823cc1b"),
+            }
+        );
+        // Bound to the account and to the key being replaced.
+        assert_ne!(
+            rotation_proof_hash(account + Felt::ONE, current),
+            rotation_proof_hash(account, current)
+        );
+        assert_ne!(
+            rotation_proof_hash(account, current + Felt::ONE),
+            rotation_proof_hash(account, current)
+        );
     }
 
     #[test]

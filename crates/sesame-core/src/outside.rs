@@ -194,6 +194,49 @@ impl SessionSignature {
     }
 }
 
+/// `'Sesame.session.v2'`: the first element of the message a session key signs for an account
+/// of the v2 class (`contracts/session_account_v2.cairo`).
+pub const SESSION_V2_TAG: Felt = Felt::from_hex_unchecked("0x536573616d652e73657373696f6e2e7632");
+
+/// What a session key signs for a v2 account:
+/// `poseidon_hash_many(['Sesame.session.v2', outside_execution_hash, valid_until])`.
+///
+/// Binding `valid_until` means a signature made for one registration of a key is useless for
+/// another (a renewal, or a revoked key registered again). v1 accounts verify the bare
+/// `outside_execution_hash` instead, and each class refuses the other's signature.
+pub fn session_v2_message(outside_execution_hash: Felt, valid_until: u64) -> Felt {
+    poseidon_hash_many(&[
+        SESSION_V2_TAG,
+        outside_execution_hash,
+        Felt::from(valid_until),
+    ])
+}
+
+impl SessionSignature {
+    /// The v2 session signature of an outside execution whose SNIP-12 hash is
+    /// `outside_execution_hash`: `(r, s)` over [`session_v2_message`], carried as the same four
+    /// felts as v1's. `valid_until` must equal the registered expiry.
+    pub fn sign_v2(
+        key: &PrivateKey,
+        outside_execution_hash: &Felt,
+        valid_until: u64,
+    ) -> Result<Self, KeyError> {
+        Self::sign_v2_as(key, key.public_key(), outside_execution_hash, valid_until)
+    }
+
+    /// [`SessionSignature::sign_v2`] with the session's stored public key (see
+    /// [`SessionSignature::sign_as`]).
+    pub fn sign_v2_as(
+        key: &PrivateKey,
+        session_public_key: Felt,
+        outside_execution_hash: &Felt,
+        valid_until: u64,
+    ) -> Result<Self, KeyError> {
+        let message = session_v2_message(*outside_execution_hash, valid_until);
+        Self::sign_as(key, session_public_key, &message, valid_until)
+    }
+}
+
 /// A fresh single-use SNIP-9 nonce: 248 random bits (31 bytes), so always a valid felt. The
 /// account only needs it unused; randomness keeps two devices from ever colliding.
 pub fn random_nonce<R: RngCore + CryptoRng>(rng: &mut R) -> Felt {
@@ -273,6 +316,78 @@ mod tests {
             .map(|v| Felt::from(*v))
             .collect();
         assert_eq!(cd, expect);
+    }
+
+    /// `contracts/README.md` ("Signatures"): starknet.js 10.8 on the first case of the
+    /// outside-execution vectors, `valid_until = execute_before`.
+    #[test]
+    fn the_v2_session_signature_reproduces_the_contract_readme_vector() {
+        let felt = |h: &str| Felt::from_hex(h).unwrap();
+        let oe = OutsideExecution {
+            caller: ANY_CALLER,
+            nonce: felt("0xfa28f790b3015588b6fee421f6aa199b46e10d3cf78f8f5a3c635062d6cf95"),
+            execute_after: 2134919049,
+            execute_before: 2148682960,
+            calls: vec![],
+        };
+        let hash = oe.message_hash(
+            short_string("SN_MAIN").unwrap(),
+            felt("0x1f18256f3a434d277a2083bbf1e22ebcd69c46e06c3cc664b4d927ecf4456da"),
+        );
+        assert_eq!(
+            hash,
+            felt("0x65701b11596e49743c96d840950bf7843a32bc3cab5677e44ec12fc10ab413d")
+        );
+        let valid_until = 0x80124cd0;
+        assert_eq!(valid_until, oe.execute_before);
+        assert_eq!(
+            session_v2_message(hash, valid_until),
+            felt("0x3c718796e9889f519546cc4d3cf1e1ad7a2cbfe909ee3812e92963895610fd3")
+        );
+        let key = PrivateKey::from_hex(
+            "0x26c30ccb17f5bad660aee5a43ba2d061daed8dc8be2326d98a6cd492cabf294",
+        )
+        .unwrap();
+        let sig = SessionSignature::sign_v2(&key, &hash, valid_until).unwrap();
+        assert_eq!(
+            sig.to_felts(),
+            [
+                felt("0x3d2d1d1f0c794a599f4ce94d9d1cb29001dddacc6200072b3b2143d3344e268"),
+                felt("0x24e952e97aeba8c30d71d0244ad6b5484320220b0f915753fca9c3e420b8ce5"),
+                felt("0x294774a8a037be8508c02b793c7b3ba29128b240bd906398aa037152594b2dd"),
+                Felt::from(valid_until),
+            ]
+        );
+        // v1 signs the bare hash: the same key gives another (r, s), which v2 refuses.
+        let v1 = SessionSignature::sign(&key, &hash, valid_until).unwrap();
+        assert_ne!(v1.signature, sig.signature);
+    }
+
+    #[test]
+    fn the_v2_message_is_the_three_felt_poseidon_and_binds_valid_until() {
+        assert_eq!(SESSION_V2_TAG, short_string("Sesame.session.v2").unwrap());
+        let h = Felt::from(1234u32);
+        assert_eq!(
+            session_v2_message(h, 7),
+            poseidon_hash_many(&[SESSION_V2_TAG, h, Felt::from(7u8)])
+        );
+        assert_ne!(
+            session_v2_message(h, 7),
+            starknet_rust_crypto::poseidon_hash(SESSION_V2_TAG, h)
+        );
+        assert_ne!(session_v2_message(h, 7), session_v2_message(h, 8));
+        let key = PrivateKey::from_hex("0x1234").unwrap();
+        let sig = SessionSignature::sign_v2(&key, &h, 7).unwrap();
+        assert!(crate::keys::verify_signature(
+            &key.public_key(),
+            &session_v2_message(h, 7),
+            &sig.signature
+        ));
+        assert!(!crate::keys::verify_signature(
+            &key.public_key(),
+            &session_v2_message(h, 8),
+            &sig.signature
+        ));
     }
 
     #[test]

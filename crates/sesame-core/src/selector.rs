@@ -10,6 +10,12 @@ pub fn selector_from_name(name: &str) -> Felt {
     Felt::from_bytes_be(&hash)
 }
 
+/// SRC-5 id of the v2 session interface (`contracts/session_account_v2.cairo`): an account that
+/// answers `supports_interface(ISESSION_KEYS_V2_ID) == true` verifies v2 session signatures
+/// ([`crate::outside::SessionSignature::sign_v2`]) and knows scopes, recipients and epochs.
+pub const ISESSION_KEYS_V2_ID: Felt =
+    Felt::from_hex_unchecked("0x3dfef0cdc285a4ff3645098ab448163c07116ba1d579f118e53ad56e92e8723");
+
 /// Entrypoints a session may never call, whatever its allowlist says (SNIP-163 part C, rule 4).
 pub const ADMIN_ENTRYPOINTS: [&str; 9] = [
     "add_or_update_session_key",

@@ -31,6 +31,11 @@ use tokio::sync::oneshot;
 pub const SESSION_ACCOUNT_SIERRA: &str =
     include_str!("../../../contracts/session_account.sierra.json");
 
+/// The v2 session account, compiled from `contracts/session_account_v2.cairo`. Devnet
+/// predeploys it instead of v1 when it is [`DevnetConfig::account_class_sierra`].
+pub const SESSION_ACCOUNT_V2_SIERRA: &str =
+    include_str!("../../../contracts/session_account_v2.sierra.json");
+
 /// STRK, the fee token, predeployed at its mainnet address.
 pub const STRK_ADDRESS: Felt = STRK_ERC20_CONTRACT_ADDRESS;
 /// ETH, predeployed at its mainnet address.
@@ -53,6 +58,17 @@ pub struct DevnetConfig {
     /// Sierra JSON of the predeployed account class; `None` keeps devnet's built-in
     /// OpenZeppelin account (a chain that has never seen Sesame's class).
     pub account_class_sierra: Option<String>,
+}
+
+impl DevnetConfig {
+    /// The default chain with funded accounts of the v2 session-account class instead of v1.
+    /// (Devnet writes the owner key into `Account_public_key`, which both classes read.)
+    pub fn v2() -> Self {
+        DevnetConfig {
+            account_class_sierra: Some(SESSION_ACCOUNT_V2_SIERRA.to_string()),
+            ..DevnetConfig::default()
+        }
+    }
 }
 
 impl Default for DevnetConfig {
