@@ -54,7 +54,8 @@ impl Sesame {
         wallet: Felt,
     ) -> Result<Arc<PrivateKey>, AppError> {
         let u = unlocked.0.clone();
-        blocking(move || Ok(Arc::new(u.owner_key(&wallet)?))).await
+        let network = self.network.name.clone();
+        blocking(move || Ok(Arc::new(u.owner_key_on(&network, &wallet)?))).await
     }
 
     /// Creates a wallet: a new owner key, stored before anything is sent. On the local devnet

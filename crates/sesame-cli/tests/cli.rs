@@ -963,3 +963,110 @@ async fn a_kill_during_register_or_execute_loses_nothing_and_sends_nothing_twice
     let chain = fx.chain.session_data(wallet, key).await.unwrap();
     assert_eq!(chain.remaining_calls, 3);
 }
+
+/// The CLI on its own local chain (`sesame devnet up`, state in a data dir), as a user runs it.
+struct LocalUser {
+    data_dir: std::path::PathBuf,
+    port: String,
+    profile: String,
+}
+
+impl LocalUser {
+    fn run(&self, args: &[&str], stdin_lines: &[&str], rpc: bool) -> (bool, Value) {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sesame"));
+        cmd.args(["--json", "--profile", &self.profile, "--pin-stdin"]);
+        if rpc {
+            // An explicit RPC URL: the CLI then never starts the chain by itself.
+            cmd.args(["--rpc", &format!("http://127.0.0.1:{}/rpc", self.port)]);
+        }
+        let mut child = cmd
+            .args(args)
+            .env("SESAME_DATA_DIR", &self.data_dir)
+            .env("SESAME_DEVNET_PORT", &self.port)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        for line in stdin_lines {
+            writeln!(stdin, "{line}").unwrap();
+        }
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let value = serde_json::from_str(text.trim()).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}): {text} / {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        (out.status.success(), value)
+    }
+
+    fn ok(&self, args: &[&str]) -> Value {
+        let (ok, v) = self.run(args, &[PIN], true);
+        assert!(ok, "sesame {args:?} failed: {v}");
+        v
+    }
+}
+
+/// The local chain is killed (`kill -9`) under a session: the next send fails with a clear
+/// error and sends nothing; after `sesame devnet up` restores the chain from its state file, the
+/// same send works and the session's count continues where it was.
+#[tokio::test]
+async fn a_killed_local_chain_is_a_clear_error_and_a_retry_after_its_restart_works() {
+    if !keychain_available() {
+        return;
+    }
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port().to_string()
+    };
+    let user = LocalUser {
+        data_dir: std::env::temp_dir().join(format!("sesame-local-{}-{port}", std::process::id())),
+        port,
+        profile: format!("cli-local-{}", std::process::id()),
+    };
+    blocking(move || {
+        let up = user.run(&["devnet", "up"], &[], false);
+        assert!(up.0, "{}", up.1);
+        user.ok(&["wallet", "create"]);
+        user.ok(&["session", "create", "--duration", "3600"]);
+        user.ok(&["session", "register", "--max-calls", "5"]);
+        let recipient = "0x1234";
+        let call = format!("strk:transfer:{recipient},u256:100");
+        user.ok(&["session", "execute", "--call", &call]);
+
+        let pid = std::fs::read_to_string(user.data_dir.join("devnet/pid")).unwrap();
+        let killed = Command::new("kill")
+            .args(["-9", pid.trim()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        std::thread::sleep(std::time::Duration::from_millis(300));
+
+        let (ok, v) = user.run(&["session", "execute", "--call", &call], &[PIN], true);
+        assert!(!ok, "{v}");
+        assert_eq!(v["error"]["code"], "RPC_UNAVAILABLE", "{v}");
+        assert!(v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot reach"));
+
+        // Restarted from its state file: the chain still knows the wallet and the session.
+        let up = user.run(&["devnet", "up"], &[], false);
+        assert!(up.0, "{}", up.1);
+        let st = user.ok(&["session", "status"]);
+        assert_eq!(st["remaining_calls"], 4, "{st}");
+        let e = user.ok(&["session", "execute", "--call", &call]);
+        assert_eq!(e["remaining_calls"], 3, "{e}");
+
+        let down = user.run(&["devnet", "down"], &[], false);
+        assert!(down.0, "{}", down.1);
+        let vault = sesame_vault::Vault::open_keychain(&user.profile).unwrap();
+        vault.destroy().unwrap();
+        let _ = std::fs::remove_dir_all(&user.data_dir);
+    })
+    .await;
+}

@@ -481,6 +481,39 @@ fn re_importing_the_owner_key_recovers_a_locked_vault() {
 }
 
 #[test]
+fn one_address_on_two_networks_keeps_two_owner_keys() {
+    let store = MemoryStore::new();
+    let clock = ManualClock::at(0);
+    let vault = vault_on(&store, &clock, "networks");
+    let u = vault.create(&Pin::from("482915")).unwrap();
+    let wallet = parse_felt("0x3a").unwrap();
+    // The owner rotated the key on Sepolia only: the same address, two keys.
+    u.store_owner_key(wallet, "mainnet", &key("0x3a1")).unwrap();
+    u.store_owner_key(wallet, "sepolia", &key("0x3a2")).unwrap();
+    assert_eq!(vault.list_owner_keys().unwrap().len(), 2);
+    let on = |network: &str| u.owner_key_on(network, &wallet).unwrap().public_key();
+    assert_eq!(on("mainnet"), key("0x3a1").public_key());
+    assert_eq!(on("sepolia"), key("0x3a2").public_key());
+    assert_eq!(
+        u.owner_key_on("devnet", &wallet).unwrap_err(),
+        VaultError::NotFound("wallet")
+    );
+    // Replacing one network's key leaves the other alone.
+    u.store_owner_key(wallet, "sepolia", &key("0x3a3")).unwrap();
+    assert_eq!(on("mainnet"), key("0x3a1").public_key());
+    assert_eq!(on("sepolia"), key("0x3a3").public_key());
+    drop(u);
+    // Either key recovers the vault, each by its own record.
+    let u = vault
+        .recover_with_owner_key(&wallet, &key("0x3a1"), &Pin::from("135246"))
+        .unwrap();
+    assert_eq!(
+        u.owner_key_on("sepolia", &wallet).unwrap().public_key(),
+        key("0x3a3").public_key()
+    );
+}
+
+#[test]
 fn a_locked_out_message_names_only_the_recovery_paths_of_this_build() {
     let message = VaultError::PinLockedOut.to_string();
     assert!(message.contains("sesame vault restore"), "{message}");
@@ -501,7 +534,10 @@ fn recovery_with_a_tampered_owner_wrapper_is_refused_and_keeps_the_vault() {
     let wallet = parse_felt("0x77").unwrap();
     u.store_owner_key(wallet, "devnet", &key("0x777")).unwrap();
     drop(u);
-    let name = format!("wrap/owner-wrap/{}", sesame_core::felt::to_hex(&wallet));
+    let name = format!(
+        "wrap/owner-wrap/devnet/{}",
+        sesame_core::felt::to_hex(&wallet)
+    );
     let mut wrap = store.get(&name).unwrap().unwrap().to_vec();
     let last = wrap.len() - 1;
     wrap[last] ^= 1;

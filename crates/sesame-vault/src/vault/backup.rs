@@ -54,7 +54,7 @@ impl UnlockedVault {
         plain.extend_from_slice(&meta_len.to_be_bytes());
         plain.extend_from_slice(&meta);
         for o in &index.owners {
-            let key = self.owner_key(&o.wallet_address)?;
+            let key = self.open_owner(o)?;
             plain.extend_from_slice(key.expose_be_bytes());
         }
         for s in &index.sessions {

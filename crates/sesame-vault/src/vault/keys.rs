@@ -23,14 +23,21 @@ pub(super) fn key_from(plaintext: &[u8]) -> Result<PrivateKey, VaultError> {
     key
 }
 
-pub(super) fn owner_name(wallet: &Felt) -> String {
+/// Owner records are filed by network and address: the same address can hold different owner
+/// keys on two networks (after a key rotation on one), and one must never overwrite the other.
+pub(super) fn owner_name(network: &str, wallet: &Felt) -> String {
+    format!("owner/{network}/{}", hex_felt(wallet))
+}
+
+/// Where vaults written before per-network records kept an owner key (read, never written).
+pub(super) fn legacy_owner_name(wallet: &Felt) -> String {
     format!("owner/{}", hex_felt(wallet))
 }
 
 /// The data key wrapped by this owner key and the device secret: how a locked-out vault is
 /// opened again with the owner key, keeping every record.
-pub(super) fn owner_wrap_name(wallet: &Felt) -> String {
-    format!("owner-wrap/{}", hex_felt(wallet))
+pub(super) fn owner_wrap_name(network: &str, wallet: &Felt) -> String {
+    format!("owner-wrap/{network}/{}", hex_felt(wallet))
 }
 
 pub(super) fn session_name(session_public_key: &Felt) -> String {
@@ -64,11 +71,12 @@ impl UnlockedVault {
 
     pub(super) fn write_owner_record(
         &self,
+        network: &str,
         wallet: &Felt,
         key: &PrivateKey,
     ) -> Result<(), VaultError> {
         let sealed = self.seal_key(key)?;
-        self.vault.set(&owner_name(wallet), &sealed)?;
+        self.vault.set(&owner_name(network, wallet), &sealed)?;
         let wrap = envelope::seal(
             &KeySource::OwnerAndDevice {
                 owner: key.expose_be_bytes(),
@@ -79,7 +87,17 @@ impl UnlockedVault {
             &mut OsRng,
         )
         .map_err(|_| VaultError::WrongPinOrDamaged)?;
-        self.vault.set(&owner_wrap_name(wallet), &wrap)
+        self.vault.set(&owner_wrap_name(network, wallet), &wrap)
+    }
+
+    /// Opens the owner record of `meta`, under its per-network name or, for a vault written
+    /// before those, its legacy name.
+    pub(super) fn open_owner(&self, meta: &OwnerKeyMeta) -> Result<PrivateKey, VaultError> {
+        let name = owner_name(&meta.network, &meta.wallet_address);
+        if self.vault.get(&name)?.is_some() {
+            return self.open_key(&name, &meta.public_key);
+        }
+        self.open_key(&legacy_owner_name(&meta.wallet_address), &meta.public_key)
     }
 
     /// Stores (or replaces) the owner key of `wallet_address`. Storing an owner key also resets
@@ -92,21 +110,39 @@ impl UnlockedVault {
     ) -> Result<OwnerKeyMeta, VaultError> {
         let _g = self.vault.guard()?;
         let mut index = self.vault.read_index(&self.device)?;
-        self.write_owner_record(&wallet_address, key)?;
+        self.write_owner_record(network, &wallet_address, key)?;
         let meta = OwnerKeyMeta {
             wallet_address,
             public_key: key.public_key(),
             network: network.to_owned(),
             created_at: self.vault.clock.now_unix(),
         };
-        index.owners.retain(|o| o.wallet_address != wallet_address);
+        index
+            .owners
+            .retain(|o| !(o.wallet_address == wallet_address && o.network == network));
         index.owners.push(meta.clone());
         self.vault.write_index(&self.device, &index)?;
         self.vault.reset_attempts(&self.device)?;
         Ok(meta)
     }
 
-    /// The owner key of `wallet_address`.
+    /// The owner key of `wallet_address` on `network`.
+    pub fn owner_key_on(
+        &self,
+        network: &str,
+        wallet_address: &Felt,
+    ) -> Result<PrivateKey, VaultError> {
+        let index = self.vault.read_index(&self.device)?;
+        let meta = index
+            .owners
+            .iter()
+            .find(|o| o.wallet_address == *wallet_address && o.network == network)
+            .ok_or(VaultError::NotFound("wallet"))?;
+        self.open_owner(meta)
+    }
+
+    /// The owner key of `wallet_address`, on whichever network it was stored first (use
+    /// [`Self::owner_key_on`] where the network is known).
     pub fn owner_key(&self, wallet_address: &Felt) -> Result<PrivateKey, VaultError> {
         let index = self.vault.read_index(&self.device)?;
         let meta = index
@@ -114,7 +150,7 @@ impl UnlockedVault {
             .iter()
             .find(|o| o.wallet_address == *wallet_address)
             .ok_or(VaultError::NotFound("wallet"))?;
-        self.open_key(&owner_name(wallet_address), &meta.public_key)
+        self.open_owner(meta)
     }
 
     /// Stores (or replaces) a session key, indexed by its public key.

@@ -6,7 +6,7 @@ use sesame_core::keys::PrivateKey;
 use sesame_core::Felt;
 
 use super::attempts::{Attempts, MAX_FAILURES};
-use super::keys::{owner_name, owner_wrap_name, session_name};
+use super::keys::{legacy_owner_name, owner_name, owner_wrap_name, session_name};
 use super::records::Index;
 use super::{UnlockedVault, Vault, ATTEMPTS, DEVICE_SECRET, INDEX, PASSKEY_WRAP, PIN_WRAP};
 use crate::envelope::{self, Argon2Params, KeySource};
@@ -222,16 +222,21 @@ impl Vault {
         };
         // An index that no longer verifies cannot vouch for the owner: refuse.
         let old = self.read_index(&device)?;
-        let mut owner = old
+        // The same address may be stored for several networks: the key picks its own record.
+        let of_wallet: Vec<_> = old
             .owners
             .iter()
-            .find(|o| o.wallet_address == *wallet_address)
-            .cloned()
-            .ok_or(VaultError::NotFound("wallet"))?;
-        if owner.public_key != owner_key.public_key() {
-            return Err(VaultError::OwnerKeyMismatch);
+            .filter(|o| o.wallet_address == *wallet_address)
+            .collect();
+        if of_wallet.is_empty() {
+            return Err(VaultError::NotFound("wallet"));
         }
-        if let Some(wrap) = self.get(&owner_wrap_name(wallet_address))? {
+        let mut owner = of_wallet
+            .into_iter()
+            .find(|o| o.public_key == owner_key.public_key())
+            .cloned()
+            .ok_or(VaultError::OwnerKeyMismatch)?;
+        if let Some(wrap) = self.get(&owner_wrap_name(&owner.network, wallet_address))? {
             let opened = envelope::open(
                 &wrap,
                 &KeySource::OwnerAndDevice {
@@ -245,7 +250,7 @@ impl Vault {
                 device,
             };
             // The wrapper must lead to the data key that sealed this very owner record.
-            if unlocked.owner_key(wallet_address)?.public_key() != owner.public_key {
+            if unlocked.open_owner(&owner)?.public_key() != owner.public_key {
                 return Err(VaultError::Tampered);
             }
             let pin_wrap = self.wrap_with_pin(&unlocked.data_key, &unlocked.device, new_pin)?;
@@ -263,13 +268,12 @@ impl Vault {
             self.delete(&session_name(&s.session_public_key))?;
         }
         for o in &old.owners {
-            if o.wallet_address != *wallet_address {
-                self.delete(&owner_name(&o.wallet_address))?;
-                self.delete(&owner_wrap_name(&o.wallet_address))?;
+            if o != &owner {
+                self.delete_owner_items(o)?;
             }
         }
         self.delete(PASSKEY_WRAP)?;
-        unlocked.write_owner_record(wallet_address, owner_key)?;
+        unlocked.write_owner_record(&owner.network, wallet_address, owner_key)?;
         owner.created_at = self.clock.now_unix();
         self.write_index(
             &unlocked.device,
@@ -284,6 +288,12 @@ impl Vault {
         Ok(unlocked)
     }
 
+    fn delete_owner_items(&self, o: &super::OwnerKeyMeta) -> Result<(), VaultError> {
+        self.delete(&owner_name(&o.network, &o.wallet_address))?;
+        self.delete(&owner_wrap_name(&o.network, &o.wallet_address))?;
+        self.delete(&legacy_owner_name(&o.wallet_address))
+    }
+
     /// Deletes every keychain item of this profile (device secret included).
     pub fn destroy(&self) -> Result<(), VaultError> {
         let _g = self.guard()?;
@@ -293,8 +303,7 @@ impl Vault {
                 self.delete(&session_name(&s.session_public_key))?;
             }
             for o in &index.owners {
-                self.delete(&owner_name(&o.wallet_address))?;
-                self.delete(&owner_wrap_name(&o.wallet_address))?;
+                self.delete_owner_items(o)?;
             }
         }
         for name in [PIN_WRAP, PASSKEY_WRAP, ATTEMPTS, INDEX, DEVICE_SECRET] {
