@@ -103,7 +103,10 @@ impl App {
             }
         };
         let driver = command.spawn().expect("tauri-driver starts");
-        let application = target_debug_dir().join("sesame-desktop");
+        // `SESAME_DESKTOP_BIN` measures another build (e.g. the release binary) with this harness.
+        let application = std::env::var_os("SESAME_DESKTOP_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| target_debug_dir().join("sesame-desktop"));
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".into(),
