@@ -48,17 +48,18 @@ stage "tests: a virtual display (Xvfb) for the real app in WebKit, and a private
 echo "   with an unlocked gnome-keyring for the keychain; e2e screenshots go to"
 echo "   $CARGO_TARGET_DIR/e2e-screenshots/"
 rm -rf "$CARGO_TARGET_DIR/e2e-screenshots"
-# Extra arguments go to `cargo test` after the workspace selection (e.g. `--no-fail-fast`, or
-# a test name filter); with `-p`/`--package` they replace it (that may rebuild dependencies
-# with other features).
-case " $* " in
-  *" -p "* | *" --package "* | *" --package="*) ;;
-  *) set -- "${SESAME_CARGO[@]}" "$@" ;;
-esac
 # Property and fuzz tests: a fixed seed and a case budget per property that keeps CI fast.
 # A longer run: see "Developing" in the README.
 export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261201}" PROPTEST_CASES="${PROPTEST_CASES:-512}"
 export PROPTEST_DISABLE_FAILURE_PERSISTENCE=1
-xvfb-run -a -s "-screen 0 1280x900x24" "$here/with-keyring.sh" env SESAME_E2E=1 SESAME_BUNDLE_TESTS=1 cargo test --quiet "$@"
+# Extra arguments go to every `cargo test` after the workspace selection (e.g. `--no-fail-fast`,
+# or a test name filter), which scripts/test-lanes.sh runs in two lanes at once; with
+# `-p`/`--package` they replace the selection and run in one lane (that may rebuild
+# dependencies with other features).
+case " $* " in
+  *" -p "* | *" --package "* | *" --package="*) run=(cargo test --quiet "$@") ;;
+  *) run=(bash "$here/test-lanes.sh" "$@") ;;
+esac
+xvfb-run -a -s "-screen 0 1280x900x24" "$here/with-keyring.sh" env SESAME_E2E=1 SESAME_BUNDLE_TESTS=1 "${run[@]}"
 
 echo "== all tests passed in $(( $(date +%s) - t0 )) s"
