@@ -31,9 +31,6 @@ stage "ui (the desktop shell embeds ui/dist at compile time)"
 npm --prefix ui test --silent
 
 stage "build"
-# Our crates are always built from scratch here (see below): incremental compilation would only
-# write caches that the next run's clean throws away.
-export CARGO_INCREMENTAL=0
 # The target dir is shared across checkouts (CI clones, worktrees) to keep dependencies warm,
 # and Cargo's fingerprints for path crates do not include the checkout path: without this a
 # clone could reuse another checkout's build of our own crates. They are small to rebuild.
