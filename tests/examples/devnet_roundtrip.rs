@@ -1,4 +1,4 @@
-//! `cargo run -p sesame-tests --example devnet_roundtrip [-- N]`: on one embedded devnet, the
+//! `$CARGO_TARGET_DIR/debug/examples/devnet_roundtrip [N]` (built by `scripts/test.sh`): on one embedded devnet, the
 //! median wall-clock round trip, over N samples each (default 100), of
 //!   - a bare owner invoke (an ERC-20 transfer through `__execute__`, nonce + simulation +
 //!     submit + receipt);
