@@ -49,7 +49,6 @@ const TX_REVOKE_ALL: &str = "0x7c1b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f2e3d4
 const RECIPIENT: &str = "0x3a1b2c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f80";
 const RELAYER: &str = "0x64b48806902a367c8598f4f95c305e8c1a1acba5f082d294a43793113115691";
 const STRK_WEI_1234_5: &str = "1234500000000000000000";
-const ONE_AND_A_HALF_STRK: &str = "1500000000000000000";
 
 fn fixture_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ui/test/fixtures/replies.json")
@@ -350,11 +349,8 @@ fn replies() -> Value {
         explorer_url: network.explorer_tx_url(TX_SEND),
         remaining_calls: 996,
     };
-    // `Shell::send` words the summary from the raw arguments (the UI sends the token address).
-    let send_summary = format!(
-        "Sent {ONE_AND_A_HALF_STRK} of {} to {RECIPIENT}",
-        strk.to_uppercase()
-    );
+    // `Shell::send` words the summary in the token's units.
+    let send_summary = format!("Sent 1.5 STRK to {RECIPIENT}");
     // Newest first, as `ActivityLog::list` returns them.
     let activity = |n: &Network| {
         vec![

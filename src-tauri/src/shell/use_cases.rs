@@ -9,7 +9,7 @@ use sesame_app::{
 };
 use sesame_core::calls::{erc20_transfer, SpendingLimit};
 use sesame_core::felt::{parse_address, parse_felt, to_hex, U256};
-use sesame_core::spec::{parse_contract, parse_entrypoint, ETH, STRK};
+use sesame_core::spec::{format_units, parse_contract, parse_entrypoint, ETH, STRK};
 use sesame_core::Felt;
 
 use super::Shell;
@@ -355,7 +355,7 @@ impl Shell {
         amount: &str,
     ) -> Result<ExecOutcome, AppError> {
         let (app, u) = (self.app().await?, self.unlocked().await?);
-        let (_, amount_v, call) = Self::transfer(token, recipient, amount)?;
+        let (token_v, amount_v, call) = Self::transfer(token, recipient, amount)?;
         let out = app
             .session_execute(
                 &u,
@@ -366,12 +366,7 @@ impl Shell {
             )
             .await?;
         let address = to_hex(&app.wallet_address(opt_felt(wallet)?).await?);
-        let summary = format!(
-            "Sent {} of {} to {}",
-            amount_v,
-            token.to_uppercase(),
-            recipient
-        );
+        let summary = sent_summary(&self.tokens(), token_v, amount_v, recipient);
         self.record(
             &app,
             &address,
@@ -437,9 +432,38 @@ fn is_explorer_tx_link(url: &str) -> bool {
     })
 }
 
+/// The activity line of a send, in the token's own units when Sesame knows the token
+/// ("Sent 1.5 STRK to 0x…"), in raw units with the token's address otherwise.
+fn sent_summary(tokens: &[TokenInfo], token: Felt, amount: U256, recipient: &str) -> String {
+    let known = tokens
+        .iter()
+        .find(|t| parse_felt(&t.address).ok() == Some(token));
+    let what = match known {
+        Some(t) => format!("{} {}", format_units(amount, t.decimals), t.symbol),
+        None => format!("{amount} (smallest units) of token {}", to_hex(&token)),
+    };
+    format!("Sent {what} to {recipient}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_send_reads_in_token_units_and_an_unknown_token_says_so() {
+        let tokens = vec![TokenInfo {
+            symbol: "STRK",
+            address: to_hex(&STRK),
+            decimals: 18,
+        }];
+        let amount = U256::from_u128(1_500_000_000_000_000_000);
+        assert_eq!(
+            sent_summary(&tokens, STRK, amount, "0xabc"),
+            "Sent 1.5 STRK to 0xabc"
+        );
+        let other = sent_summary(&tokens, Felt::from(0x99u8), U256::from_u128(7), "0xabc");
+        assert_eq!(other, "Sent 7 (smallest units) of token 0x99 to 0xabc");
+    }
 
     #[test]
     fn only_sesames_own_explorer_links_may_be_opened() {
