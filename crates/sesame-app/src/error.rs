@@ -51,6 +51,16 @@ pub enum AppError {
          nothing was sent"
     )]
     NotExecuted { tx_hash: String, detail: String },
+    /// A named network's node answered with another chain's id.
+    #[error(
+        "the node for {network} answers with chain id {found}, not {expected}: refusing to sign \
+         for a chain you did not choose (check the RPC URL)"
+    )]
+    ChainIdMismatch {
+        network: String,
+        expected: String,
+        found: String,
+    },
     /// `session clear` of a session the chain still honours, without `force`.
     #[error(
         "session {0} is still live on-chain: revoke it first (sesame session revoke), or force \
@@ -89,6 +99,7 @@ impl AppError {
             AppError::DevnetUnavailable(_) => "DEVNET_UNAVAILABLE",
             AppError::InvalidArgument(_) => "INVALID_ARGUMENT",
             AppError::SessionLive(_) => "SESSION_LIVE",
+            AppError::ChainIdMismatch { .. } => "CHAIN_ID_MISMATCH",
             AppError::NotExecuted { .. } => "EXECUTION_NOT_CONFIRMED",
             AppError::BackupFile(_) => "BACKUP_FILE_ERROR",
             AppError::Internal(_) => "INTERNAL",

@@ -84,6 +84,19 @@ impl Sesame {
         timeouts: Timeouts,
     ) -> Result<Sesame, AppError> {
         let chain = Chain::connect_with(&network.rpc_url, timeouts).await?;
+        if let Some(expected) = network.expected_chain_id() {
+            if chain.chain_id() != expected {
+                let name = |f: sesame_core::Felt| {
+                    sesame_core::felt::decode_short_string(&f)
+                        .unwrap_or_else(|| sesame_core::felt::to_hex(&f))
+                };
+                return Err(AppError::ChainIdMismatch {
+                    network: network.name.clone(),
+                    expected: name(expected),
+                    found: name(chain.chain_id()),
+                });
+            }
+        }
         Ok(Sesame {
             vault,
             network,

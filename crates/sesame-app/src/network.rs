@@ -2,11 +2,42 @@
 //! any JSON-RPC 0.10 URL.
 
 use serde::{Deserialize, Serialize};
+use sesame_core::Felt;
 
 use crate::error::AppError;
 
 /// The local chain's default port, as `sesame devnet up` starts it.
 pub const DEFAULT_DEVNET_PORT: u16 = 5050;
+
+/// `'SN_MAIN'`, Mainnet's chain id.
+pub const SN_MAIN: Felt = Felt::from_hex_unchecked("0x534e5f4d41494e");
+/// `'SN_SEPOLIA'`, Sepolia's chain id.
+pub const SN_SEPOLIA: Felt = Felt::from_hex_unchecked("0x534e5f5345504f4c4941");
+
+/// Refuses a node URL that is not `https://`, except plain `http://` to this machine: anything
+/// between here and a remote node could otherwise rewrite what it answers (balances, session
+/// state, the chain id the signatures are bound to).
+fn check_transport(url: &str) -> Result<(), AppError> {
+    let parsed = url::Url::parse(url)
+        .map_err(|e| AppError::InvalidArgument(format!("'{url}' is not a valid URL ({e})")))?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => Err(AppError::InvalidArgument(format!(
+            "plain http:// is accepted only for a node on this machine; use https:// for {}",
+            parsed.host_str().unwrap_or(url)
+        ))),
+        other => Err(AppError::InvalidArgument(format!(
+            "'{other}://' is not a node URL: use https:// (or http:// on this machine)"
+        ))),
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -74,11 +105,23 @@ impl Network {
                 )))
             }
         };
+        check_transport(&url)?;
         Ok(Network {
             kind,
             name,
             rpc_url: url,
         })
+    }
+
+    /// The chain id a named public network must answer with; `None` for the local devnet and
+    /// custom URLs. A "mainnet" URL that answers `SN_SEPOLIA` (or the reverse) is refused, so
+    /// signatures are never made for a chain the user did not choose.
+    pub fn expected_chain_id(&self) -> Option<Felt> {
+        match self.kind {
+            NetworkKind::Mainnet => Some(SN_MAIN),
+            NetworkKind::Sepolia => Some(SN_SEPOLIA),
+            NetworkKind::Devnet | NetworkKind::Custom => None,
+        }
     }
 
     /// A block-explorer link for a transaction, on public networks.
@@ -98,6 +141,47 @@ impl Network {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remote_nodes_need_https_and_plain_http_is_for_this_machine_only() {
+        for ok in [
+            "https://node.example/rpc",
+            "http://127.0.0.1:5050/rpc",
+            "http://localhost:9545",
+            "http://[::1]:5050/rpc",
+        ] {
+            assert!(Network::resolve("sepolia", Some(ok)).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://node.example/rpc",
+            "http://10.0.0.2:5050/rpc",
+            "ftp://x/rpc",
+        ] {
+            let err = Network::resolve("mainnet", Some(bad)).unwrap_err();
+            assert_eq!(err.code(), "INVALID_ARGUMENT", "{bad}");
+        }
+        let err = Network::resolve("http://node.example/rpc", None).unwrap_err();
+        assert!(err.to_string().contains("use https://"), "{err}");
+    }
+
+    #[test]
+    fn named_public_networks_pin_their_chain_id() {
+        let main = Network::resolve("mainnet", Some("https://n.example")).unwrap();
+        let sep = Network::resolve("sepolia", Some("https://n.example")).unwrap();
+        assert_eq!(main.expected_chain_id(), Some(SN_MAIN));
+        assert_eq!(sep.expected_chain_id(), Some(SN_SEPOLIA));
+        assert_eq!(
+            Network::resolve("devnet", None)
+                .unwrap()
+                .expected_chain_id(),
+            None
+        );
+        assert_eq!(sesame_core::felt::short_string("SN_MAIN").unwrap(), SN_MAIN);
+        assert_eq!(
+            sesame_core::felt::short_string("SN_SEPOLIA").unwrap(),
+            SN_SEPOLIA
+        );
+    }
 
     #[test]
     fn devnet_is_local_and_has_no_explorer() {

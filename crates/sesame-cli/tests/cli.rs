@@ -1070,3 +1070,38 @@ async fn a_killed_local_chain_is_a_clear_error_and_a_retry_after_its_restart_wor
     })
     .await;
 }
+
+/// A "mainnet" (or "sepolia") URL that answers with another chain's id is refused before any
+/// command runs, with a clear code. A devnet answers `SN_SEPOLIA`, so it may stand in for
+/// Sepolia but never for Mainnet.
+#[tokio::test]
+async fn a_named_network_whose_node_answers_another_chain_id_is_refused() {
+    if !keychain_available() {
+        return;
+    }
+    let fx = Fixture::start().await;
+    let user = std::sync::Arc::new(User::new(&fx));
+    let rpc = fx.devnet.rpc_url();
+    blocking(move || {
+        let run = |network: &str| {
+            let out = Command::new(env!("CARGO_BIN_EXE_sesame"))
+                .args(["--json", "--network", network, "--rpc", &rpc])
+                .args(["--profile", &user.profile, "wallet", "list"])
+                .output()
+                .unwrap();
+            let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+            (out.status.success(), v)
+        };
+        let (ok, v) = run("mainnet");
+        assert!(!ok, "{v}");
+        assert_eq!(v["error"]["code"], "CHAIN_ID_MISMATCH", "{v}");
+        let message = v["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("SN_SEPOLIA") && message.contains("SN_MAIN"),
+            "{message}"
+        );
+        let (ok, v) = run("sepolia");
+        assert!(ok, "{v}");
+    })
+    .await;
+}
