@@ -964,53 +964,6 @@ async fn a_kill_during_register_or_execute_loses_nothing_and_sends_nothing_twice
     assert_eq!(chain.remaining_calls, 3);
 }
 
-/// The CLI on its own local chain (`sesame devnet up`, state in a data dir), as a user runs it.
-struct LocalUser {
-    data_dir: std::path::PathBuf,
-    port: String,
-    profile: String,
-}
-
-impl LocalUser {
-    fn run(&self, args: &[&str], stdin_lines: &[&str], rpc: bool) -> (bool, Value) {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sesame"));
-        cmd.args(["--json", "--profile", &self.profile, "--pin-stdin"]);
-        if rpc {
-            // An explicit RPC URL: the CLI then never starts the chain by itself.
-            cmd.args(["--rpc", &format!("http://127.0.0.1:{}/rpc", self.port)]);
-        }
-        let mut child = cmd
-            .args(args)
-            .env("SESAME_DATA_DIR", &self.data_dir)
-            .env("SESAME_DEVNET_PORT", &self.port)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        for line in stdin_lines {
-            writeln!(stdin, "{line}").unwrap();
-        }
-        drop(stdin);
-        let out = child.wait_with_output().unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        let value = serde_json::from_str(text.trim()).unwrap_or_else(|e| {
-            panic!(
-                "not JSON ({e}): {text} / {}",
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
-        (out.status.success(), value)
-    }
-
-    fn ok(&self, args: &[&str]) -> Value {
-        let (ok, v) = self.run(args, &[PIN], true);
-        assert!(ok, "sesame {args:?} failed: {v}");
-        v
-    }
-}
-
 /// The local chain is killed (`kill -9`) under a session: the next send fails with a clear
 /// error and sends nothing; after `sesame devnet up` restores the chain from its state file, the
 /// same send works and the session's count continues where it was.
@@ -1023,13 +976,20 @@ async fn a_killed_local_chain_is_a_clear_error_and_a_retry_after_its_restart_wor
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port().to_string()
     };
-    let user = LocalUser {
-        data_dir: std::env::temp_dir().join(format!("sesame-local-{}-{port}", std::process::id())),
-        port,
+    // The CLI on its own local chain (`sesame devnet up`, state in a data dir), as a user runs
+    // it. The explicit --rpc that `User` passes keeps the CLI from restarting the chain itself.
+    let data_dir = std::env::temp_dir().join(format!("sesame-local-{}-{port}", std::process::id()));
+    let user = User {
+        rpc: format!("http://127.0.0.1:{port}/rpc"),
         profile: format!("cli-local-{}", std::process::id()),
+        env: vec![
+            ("SESAME_DATA_DIR".into(), data_dir.display().to_string()),
+            ("SESAME_DEVNET_PORT".into(), port),
+        ],
+        transcript: Default::default(),
     };
     blocking(move || {
-        let up = user.run(&["devnet", "up"], &[], false);
+        let up = user.run_with(&["devnet", "up"], &[]);
         assert!(up.0, "{}", up.1);
         user.ok(&["wallet", "create"]);
         user.ok(&["session", "create", "--duration", "3600"]);
@@ -1038,7 +998,7 @@ async fn a_killed_local_chain_is_a_clear_error_and_a_retry_after_its_restart_wor
         let call = format!("strk:transfer:{recipient},u256:100");
         user.ok(&["session", "execute", "--call", &call]);
 
-        let pid = std::fs::read_to_string(user.data_dir.join("devnet/pid")).unwrap();
+        let pid = std::fs::read_to_string(data_dir.join("devnet/pid")).unwrap();
         let killed = Command::new("kill")
             .args(["-9", pid.trim()])
             .status()
@@ -1046,7 +1006,7 @@ async fn a_killed_local_chain_is_a_clear_error_and_a_retry_after_its_restart_wor
         assert!(killed.success());
         std::thread::sleep(std::time::Duration::from_millis(300));
 
-        let (ok, v) = user.run(&["session", "execute", "--call", &call], &[PIN], true);
+        let (ok, v) = user.run_with(&["session", "execute", "--call", &call], &[PIN]);
         assert!(!ok, "{v}");
         assert_eq!(v["error"]["code"], "RPC_UNAVAILABLE", "{v}");
         assert!(v["error"]["message"]
@@ -1055,18 +1015,18 @@ async fn a_killed_local_chain_is_a_clear_error_and_a_retry_after_its_restart_wor
             .contains("cannot reach"));
 
         // Restarted from its state file: the chain still knows the wallet and the session.
-        let up = user.run(&["devnet", "up"], &[], false);
+        let up = user.run_with(&["devnet", "up"], &[]);
         assert!(up.0, "{}", up.1);
         let st = user.ok(&["session", "status"]);
         assert_eq!(st["remaining_calls"], 4, "{st}");
         let e = user.ok(&["session", "execute", "--call", &call]);
         assert_eq!(e["remaining_calls"], 3, "{e}");
 
-        let down = user.run(&["devnet", "down"], &[], false);
+        let down = user.run_with(&["devnet", "down"], &[]);
         assert!(down.0, "{}", down.1);
         let vault = sesame_vault::Vault::open_keychain(&user.profile).unwrap();
         vault.destroy().unwrap();
-        let _ = std::fs::remove_dir_all(&user.data_dir);
+        let _ = std::fs::remove_dir_all(&data_dir);
     })
     .await;
 }
