@@ -13,7 +13,7 @@ import { emit, normalizeHex, nowSecs, resetWalletData, store, unsubscribeAll } f
 import { activityCard, activityRow, activitySessions, filterActivity } from "../src/views/activity";
 import { dashboardScreen } from "../src/views/dashboard";
 import { describeEntrypoints, describeFee, describePolicy } from "../src/views/describe";
-import { networkLabel } from "../src/views/network";
+import { networkLabel, networkSelector } from "../src/views/network";
 import { sessionList } from "../src/views/sessions";
 import { walletCard } from "../src/views/wallet-card";
 import { FakeBackend, type FakeOptions } from "../dev/fake-backend";
@@ -209,6 +209,18 @@ test("the activity card draws the samples, and a failed load offers a retry", ()
   ok(!text(card).includes("Not loaded yet"), "never 'Not loaded yet'");
   one(card, "activity-retry").click();
   eq(retried, 1, "the retry button reads again");
+});
+
+test("the network selector says when the node cannot be reached, and only then", () => {
+  freshStore();
+  store.app = sampleCase("app_state:node_unreachable");
+  const down = networkSelector(() => {});
+  const status = one(down, "network-unreachable");
+  ok(!status.hidden, "the status shows while the node is unreachable");
+  ok(text(status).startsWith("Node unreachable: "), `status text: ${text(status)}`);
+  ok(text(status).includes(store.app.chain_error?.message ?? "?"), "it carries the shell's message");
+  store.app = sample("app_state");
+  ok(one(networkSelector(() => {}), "network-unreachable").hidden, "hidden while the node answers");
 });
 
 test("the session list draws every sample session", () => {

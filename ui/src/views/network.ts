@@ -50,6 +50,10 @@ export function networkSelector(onChanged: () => void): HTMLElement {
     h("div", { class: "actions" }, cancel, apply),
   );
   show(rpcForm, false);
+  // Why the node cannot be reached, when it cannot (the shell's `chain_error`): a status, not an
+  // error banner, since nothing the person did failed; commands that need the chain say so.
+  const unreachable = h("span", { class: "network-status", testid: "network-unreachable", attrs: { role: "status" } });
+  show(unreachable, false);
 
   const current = () => store.app?.network;
   const syncFromState = () => {
@@ -57,6 +61,10 @@ export function networkSelector(onChanged: () => void): HTMLElement {
     select.value = n?.kind ?? "devnet";
     select.title = n ? `${networkLabel(n)} — ${n.rpc_url}` : "";
     select.classList.toggle("network-mainnet", n?.kind === "mainnet");
+    const down = store.app?.chain_error ?? null;
+    unreachable.textContent = down ? `Node unreachable: ${down.message}` : "";
+    unreachable.title = down ? down.code : "";
+    show(unreachable, down !== null);
   };
   syncFromState();
 
@@ -120,5 +128,5 @@ export function networkSelector(onChanged: () => void): HTMLElement {
     }
   });
 
-  return h("div", { class: "network" }, select, rpcForm);
+  return h("div", { class: "network" }, select, unreachable, rpcForm);
 }
