@@ -44,15 +44,13 @@ impl Default for Timeouts {
 }
 
 impl Timeouts {
-    /// An HTTP client that applies these timeouts to every request.
-    pub(crate) fn http_client(&self) -> reqwest::Client {
+    /// An HTTP client that applies these timeouts to every request. Only the TLS back-end's
+    /// initialisation can fail; then there is no client, rather than one without timeouts.
+    pub(crate) fn http_client(&self) -> Result<reqwest::Client, reqwest::Error> {
         reqwest::Client::builder()
             .connect_timeout(self.connect)
             .timeout(self.request)
             .build()
-            // Only TLS back-end initialisation can fail here; fall back to reqwest's defaults
-            // rather than refuse to start, and keep the per-request timeout in `Chain`.
-            .unwrap_or_default()
     }
 }
 
@@ -136,7 +134,13 @@ impl Chain {
             url: url.to_string(),
             detail: format!("not a valid URL ({e})"),
         })?;
-        let transport = HttpTransport::new_with_client(parsed, timeouts.http_client());
+        let client = timeouts
+            .http_client()
+            .map_err(|e| ChainError::Unreachable {
+                url: url.to_string(),
+                detail: format!("cannot set up an HTTP client ({e})"),
+            })?;
+        let transport = HttpTransport::new_with_client(parsed, client);
         let mut chain = Chain {
             provider: Arc::new(JsonRpcClient::new(transport)),
             url: url.to_string(),

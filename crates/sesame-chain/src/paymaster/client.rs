@@ -57,10 +57,8 @@ impl PaymasterClient {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(unavailable("the URL must be http or https".into()));
         }
-        let http = reqwest::Client::builder()
-            .connect_timeout(timeouts.connect)
-            .timeout(timeouts.request)
-            .build()
+        let http = timeouts
+            .http_client()
             .map_err(|e| unavailable(e.to_string()))?;
         Ok(PaymasterClient {
             url: url.to_string(),
