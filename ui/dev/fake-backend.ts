@@ -10,7 +10,11 @@ import type {
   AppState,
   BackupReply,
   NetworkInfo,
+  PolicyInput,
   PolicyView,
+  RecipientRule,
+  RotateKeyResult,
+  ScopeEntry,
   SessionStatus,
   TokenInfo,
   Transport,
@@ -21,6 +25,7 @@ import { sample, sampleCase, sampleError } from "../test/fixtures/replies";
 
 const TOKENS = sample("tokens");
 const ETH = TOKENS.find((t) => t.symbol === "ETH")!.address;
+const STRK = TOKENS.find((t) => t.symbol === "STRK")!.address;
 const E18 = 10n ** 18n;
 const PIN = "1234";
 const MAX_ATTEMPTS = 5;
@@ -35,7 +40,8 @@ const SELECTORS: Record<string, string> = {
 
 interface FakeSession {
   status: SessionStatus;
-  policy: PolicyView | null;
+  /** Spending policies, one per token at most. */
+  policies: PolicyView[];
 }
 
 interface FakeWallet {
@@ -204,6 +210,8 @@ export class FakeBackend implements Transport {
         return this.list().map((w) => this.view(w));
       case "wallet_show":
         return this.view(this.wallet(a["wallet"] === null ? null : str(a, "wallet")));
+      case "wallet_rotate_key":
+        return this.rotateKey(a["wallet"] === null || a["wallet"] === undefined ? null : str(a, "wallet"));
       case "session_create":
         return this.sessionCreate(str(a, "wallet"), num(a, "duration_secs"));
       case "session_register":
@@ -218,9 +226,8 @@ export class FakeBackend implements Transport {
         return this.policySet(a);
       case "policy_get": {
         const s = this.session(str(a, "wallet"), str(a, "session"));
-        return s.policy && same(s.policy.token, str(a, "token"))
-          ? { ...s.policy }
-          : { ...sampleCase("policy_get:no_policy"), token: str(a, "token") };
+        const p = s.policies.find((x) => same(x.token, tokenAddress(str(a, "token"))));
+        return p ? { ...p } : { ...sampleCase("policy_get:no_policy"), token: str(a, "token") };
       }
       case "send_preview":
         return this.preview(a);
@@ -388,6 +395,9 @@ export class FakeBackend implements Transport {
         network: this.network.name,
         deployed: funded,
         supports_sessions: funded,
+        // Like the shell: the class is read from the chain, so unknown until deployed.
+        account_class: funded ? "sesame-v2" : "other",
+        scoped_sessions: funded,
         strk_balance: "0",
         eth_balance: "0",
       },
@@ -450,31 +460,105 @@ export class FakeBackend implements Transport {
         valid_until: now + duration,
         remaining_calls: 0,
         allowed_entrypoints: [],
+        broad: false,
+        scope: [],
+        recipients: [],
         chain_time: now,
         seconds_left: duration,
         created_at: now,
       },
-      policy: null,
+      policies: [],
     };
     w.sessions.push(s);
     this.log(w, "create", s.status.session_public_key, "Session key created");
     return this.fresh(s);
   }
 
+  /** Like the shell: scope, recipients and policies in one owner transaction. */
   private sessionRegister(a: Record<string, unknown>): { tx: TxReceipt; status: SessionStatus } {
     const w = this.wallet(str(a, "wallet"));
     const s = this.session(str(a, "wallet"), str(a, "session"));
     if (s.status.state !== "created") throw new Fail("INVALID_ARGUMENT", `the session is ${s.status.state}, not created`);
-    const allow = (a["allow"] as string[]) ?? [];
+    const allow = strs(a, "allow");
+    const broad = a["allow_any_contract"] === true;
+    const recipients = strs(a, "recipients");
+    const policies = (a["policies"] as PolicyInput[] | undefined) ?? [];
+    if (!w.view.scoped_sessions && (!broad || recipients.length > 0)) {
+      throw new Fail(
+        "SCOPE_UNSUPPORTED",
+        "this wallet's account contract cannot enforce scopes or recipients: register the session with allow_any_contract and without recipients",
+      );
+    }
+    let scope: ScopeEntry[] = [];
+    let entrypoints: string[];
+    if (broad) {
+      if (allow.some((x) => x.includes(":"))) throw new Fail("INVALID_ARGUMENT", "with allow_any_contract, give entrypoints only, not CONTRACT:ENTRYPOINT");
+      entrypoints = allow;
+    } else {
+      if (allow.length === 0) throw new Fail("INVALID_ARGUMENT", "a scoped session needs at least one CONTRACT:ENTRYPOINT");
+      scope = allow.map((item) => {
+        const [contract = "", entry = ""] = item.split(":");
+        if (contract === "" || entry === "") throw new Fail("INVALID_ARGUMENT", `'${item}' is not CONTRACT:ENTRYPOINT`);
+        const address = tokenAddress(contract);
+        const name = tokenName(address);
+        const known = entry.startsWith("0x") ? undefined : entry;
+        return {
+          contract: address,
+          ...(name ? { contract_name: name } : {}),
+          selector: selectorOf(entry),
+          ...(known ? { entrypoint: known } : {}),
+        };
+      });
+      entrypoints = [...new Set(allow.map((x) => x.split(":")[1] ?? ""))];
+    }
+    const rules: RecipientRule[] = [];
+    for (const item of recipients) {
+      const i = item.indexOf(":");
+      if (i <= 0) throw new Fail("INVALID_ARGUMENT", `'${item}' is not TOKEN:ADDRESS`);
+      const token = tokenAddress(item.slice(0, i));
+      const to = item.slice(i + 1);
+      let rule = rules.find((r) => same(r.token, token));
+      if (!rule) {
+        const name = tokenName(token);
+        rule = { token, ...(name ? { token_name: name } : {}), recipients: [] };
+        rules.push(rule);
+      }
+      rule.recipients.push(to);
+    }
     s.status.state = "active";
     s.status.is_active = true;
     s.status.remaining_calls = num(a, "max_calls");
-    s.status.allowed_entrypoints = allow.map((x) =>
-      x.startsWith("0x") ? { selector: x } : { selector: SELECTORS[x] ?? randomFelt(), name: x },
+    s.status.allowed_entrypoints = entrypoints.map((x) =>
+      x.startsWith("0x") ? { selector: x } : { selector: selectorOf(x), name: x },
     );
+    s.status.broad = broad;
+    s.status.scope = scope;
+    s.status.recipients = rules;
+    s.policies = policies.map((p) => ({
+      token: tokenAddress(p.token),
+      max_per_call: p.max_per_call,
+      max_per_window: p.max_per_window,
+      window_seconds: p.window_seconds,
+      spent_in_window: "0",
+      window_start: this.now(),
+    }));
     const tx = this.tx(w, 2_100_000_000_000_000n);
     this.log(w, "register", s.status.session_public_key, `Session registered: ${num(a, "max_calls")} calls`, tx);
     return { tx, status: this.fresh(s) };
+  }
+
+  /** A new owner key (saved first, in the shell), then one owner transaction; every session ends. */
+  private rotateKey(wallet: string | null): RotateKeyResult {
+    const w = this.wallet(wallet);
+    if (w.view.account_class !== "sesame-v2" || !w.view.deployed) {
+      throw new Fail("INVALID_ARGUMENT", "only a deployed Sesame v2 account can rotate its owner key");
+    }
+    const live = w.sessions.filter((s) => s.status.state === "active" || s.status.state === "created");
+    for (const s of live) this.markRevoked(s);
+    w.view = { ...w.view, public_key: randomFelt() };
+    const tx = this.tx(w, 1_800_000_000_000_000n);
+    this.log(w, "rotate", null, "Owner key rotated", tx);
+    return { tx, wallet: this.view(w), sessions_ended: live.length };
   }
 
   private revoke(wallet: string, key: string): { tx: TxReceipt; status: SessionStatus } {
@@ -503,12 +587,15 @@ export class FakeBackend implements Transport {
     s.status.is_active = false;
     s.status.remaining_calls = 0;
     s.status.allowed_entrypoints = [];
+    s.status.broad = false;
+    s.status.scope = [];
+    s.status.recipients = [];
   }
 
   private policySet(a: Record<string, unknown>): { tx: TxReceipt; policy: PolicyView } {
     const w = this.wallet(str(a, "wallet"));
     const s = this.session(str(a, "wallet"), str(a, "session"));
-    s.policy = {
+    const policy: PolicyView = {
       token: str(a, "token"),
       max_per_call: str(a, "max_per_call"),
       max_per_window: str(a, "max_per_window"),
@@ -516,16 +603,18 @@ export class FakeBackend implements Transport {
       spent_in_window: "0",
       window_start: this.now(),
     };
+    s.policies = [...s.policies.filter((p) => !same(p.token, tokenAddress(policy.token))), { ...policy, token: tokenAddress(policy.token) }];
     const tx = this.tx(w, 1_200_000_000_000_000n);
     this.log(w, "policy", s.status.session_public_key, "Spending policy set", tx);
-    return { tx, policy: { ...s.policy } };
+    return { tx, policy };
   }
 
   /** Preflight: the same rules the account applies, as (code, message) or null. */
   private check(a: Record<string, unknown>): Fail | null {
     const w = this.wallet(str(a, "wallet"));
     const s = this.fresh(this.session(str(a, "wallet"), str(a, "session")));
-    const token = str(a, "token");
+    const token = tokenAddress(str(a, "token"));
+    const recipient = str(a, "recipient");
     const amount = BigInt(str(a, "amount"));
     if (s.state === "revoked") return new Fail("SESSION_REVOKED", "the session has been revoked");
     if (s.state === "created") return new Fail("SESSION_NOT_REGISTERED", "the session is not registered on-chain");
@@ -535,8 +624,15 @@ export class FakeBackend implements Transport {
     if (allowed.length > 0 && !allowed.some((e) => e.name === "transfer")) {
       return new Fail("SESSION_ENTRYPOINT_NOT_ALLOWED", "the session may not call transfer (selector 0x83afd3f4…d12e is not in its allowlist)");
     }
-    const p = this.session(str(a, "wallet"), str(a, "session")).policy;
-    if (p && p.window_seconds > 0 && same(p.token, token)) {
+    if (!s.broad && s.scope.length > 0 && !s.scope.some((e) => same(e.contract, token) && same(e.selector, SELECTORS["transfer"] ?? ""))) {
+      return new Fail("SESSION_CALL_NOT_IN_SCOPE", `the session may not call transfer on ${tokenName(token) ?? token}: that call is not in its scope`);
+    }
+    const rule = s.recipients.find((r) => same(r.token, token));
+    if (rule && !rule.recipients.some((x) => same(x, recipient))) {
+      return new Fail("SESSION_RECIPIENT_NOT_ALLOWED", `the session may not send ${rule.token_name ?? token} to ${recipient}: it is not an allowed recipient`);
+    }
+    const p = this.session(str(a, "wallet"), str(a, "session")).policies.find((x) => same(x.token, token));
+    if (p && p.window_seconds > 0) {
       // The shell's (preflight's) wording.
       if (amount > BigInt(p.max_per_call)) return new Fail("SESSION_SPENDING_LIMIT_PER_CALL", `a transfer of ${amount} is over this session's per-call cap of ${p.max_per_call}`);
       if (amount + BigInt(p.spent_in_window) > BigInt(p.max_per_window)) {
@@ -554,7 +650,7 @@ export class FakeBackend implements Transport {
   private preview(a: Record<string, unknown>) {
     const w = this.wallet(str(a, "wallet"));
     const s = this.session(str(a, "wallet"), str(a, "session"));
-    const bal = same(str(a, "token"), ETH) ? w.eth : w.strk;
+    const bal = same(tokenAddress(str(a, "token")), ETH) ? w.eth : w.strk;
     const err = this.check(a);
     const amount = BigInt(str(a, "amount"));
     return {
@@ -574,11 +670,11 @@ export class FakeBackend implements Transport {
     const w = this.wallet(str(a, "wallet"));
     const s = this.session(str(a, "wallet"), str(a, "session"));
     const amount = BigInt(str(a, "amount"));
-    if (same(str(a, "token"), ETH)) w.eth -= amount;
+    const token = tokenAddress(str(a, "token"));
+    if (same(token, ETH)) w.eth -= amount;
     else w.strk -= amount;
-    if (s.policy && same(s.policy.token, str(a, "token"))) {
-      s.policy.spent_in_window = (BigInt(s.policy.spent_in_window) + amount).toString();
-    }
+    const policy = s.policies.find((p) => same(p.token, token));
+    if (policy) policy.spent_in_window = (BigInt(policy.spent_in_window) + amount).toString();
     s.status.remaining_calls -= 1;
     const { explorer_url: _none, ...out } = sample("send");
     const hash = randomFelt();
@@ -642,7 +738,7 @@ export class FakeBackend implements Transport {
       status.created_at += shift;
       w.sessions.push({
         status,
-        policy: same(status.session_public_key, withPolicy) ? { ...policy, window_start: policy.window_start + shift } : null,
+        policies: same(status.session_public_key, withPolicy) ? [{ ...policy, window_start: policy.window_start + shift }] : [],
       });
     }
     // The diary lists newest first; the fake keeps the order written (oldest first).
@@ -658,6 +754,31 @@ function str(a: Record<string, unknown>, key: string): string {
   const v = a[key];
   if (typeof v !== "string") throw new Fail("INVALID_ARGUMENT", `missing string argument '${key}'`);
   return v;
+}
+
+function strs(a: Record<string, unknown>, key: string): string[] {
+  const v = a[key];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) {
+    throw new Fail("INVALID_ARGUMENT", `missing string list argument '${key}'`);
+  }
+  return v as string[];
+}
+
+/** `strk`, `eth` or an address, as the token's address (like the shell's parse_contract). */
+function tokenAddress(text: string): string {
+  const t = text.toLowerCase();
+  if (t === "strk") return STRK;
+  if (t === "eth") return ETH;
+  return text;
+}
+
+function tokenName(address: string): string | undefined {
+  return TOKENS.find((t) => same(t.address, address))?.symbol;
+}
+
+function selectorOf(entry: string): string {
+  if (entry.startsWith("0x")) return entry;
+  return SELECTORS[entry] ?? randomFelt();
 }
 
 function num(a: Record<string, unknown>, key: string): number {

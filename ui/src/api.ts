@@ -62,6 +62,9 @@ export interface TokenInfo {
   decimals: number;
 }
 
+/** Which account contract a wallet runs (Rust `AccountClass`, kebab-case). */
+export type AccountClass = "sesame-v2" | "sesame-v1" | "other";
+
 export interface WalletView {
   address: string;
   public_key: string;
@@ -72,6 +75,12 @@ export interface WalletView {
   eth_balance: string;
   /** Absent when the wallet is usable. */
   next_step?: string;
+  account_class: AccountClass;
+  /**
+   * Whether the account enforces per-session scopes (exact contract + entrypoint pairs) and
+   * recipient allowlists. False: a session's entrypoints work on every contract.
+   */
+  scoped_sessions: boolean;
 }
 
 export type SessionState = "none" | "created" | "active" | "expired" | "revoked";
@@ -85,6 +94,24 @@ export interface EntrypointView {
   name?: string;
 }
 
+/** One (contract, entrypoint) pair a scoped session may call. */
+export interface ScopeEntry {
+  contract: string;
+  /** "STRK" or "ETH" when Sesame knows the contract. */
+  contract_name?: string;
+  selector: string;
+  /** The entrypoint's name when Sesame knows the selector. */
+  entrypoint?: string;
+}
+
+/** The only addresses a session may send a token to. */
+export interface RecipientRule {
+  token: string;
+  /** "STRK" or "ETH" when Sesame knows the token. */
+  token_name?: string;
+  recipients: string[];
+}
+
 export interface SessionStatus {
   session_public_key: string;
   wallet: string;
@@ -94,6 +121,15 @@ export interface SessionStatus {
   remaining_calls: number;
   /** Empty: every non-admin entrypoint. Absent: the account does not report it. */
   allowed_entrypoints?: EntrypointView[];
+  /**
+   * The allowed entrypoints work on ANY contract (a v1 wallet, or a v2 session registered with
+   * allow_any_contract). False for scoped sessions and for sessions not registered yet.
+   */
+  broad: boolean;
+  /** The exact pairs of a scoped session; empty when broad or not registered. */
+  scope: ScopeEntry[];
+  /** Per-token recipient allowlists; empty when there are none. */
+  recipients: RecipientRule[];
   chain_time: number;
   seconds_left: number;
   data_shape: SessionDataShape;
@@ -157,12 +193,21 @@ export interface SendPreview {
 
 export interface ExecOutcome {
   tx_hash: string;
+  /** Who carried the session's transaction: "relayer" or "paymaster". */
   mode: string;
   paid_by: string;
   fee: string;
   fee_unit: string;
   explorer_url?: string;
   remaining_calls: number;
+}
+
+/** `wallet_rotate_key`: the owner transaction, the wallet under its new key, sessions ended. */
+export interface RotateKeyResult {
+  tx: TxReceipt;
+  wallet: WalletView;
+  /** Sessions of the wallet that stopped working (every one does). */
+  sessions_ended: number;
 }
 
 export interface ActivityEntry {
@@ -309,25 +354,52 @@ export const wallets = () => call<WalletView[]>("wallets");
 /** `wallet` null: the newest wallet on the current network. */
 export const walletShow = (wallet: string | null) => call<WalletView>("wallet_show", { wallet });
 
+/**
+ * Replaces the wallet's owner key: the shell makes and saves the new key before it sends the
+ * owner transaction. Every session of the wallet stops working.
+ */
+export const walletRotateKey = (wallet: string) => call<RotateKeyResult>("wallet_rotate_key", { wallet });
+
 export const sessionCreate = (wallet: string, durationSecs: number) =>
   call<SessionStatus>("session_create", { wallet, duration_secs: durationSecs });
+
+/** A spending cap set with the registration (amounts: decimal strings, smallest unit). */
+export interface PolicyInput {
+  /** `strk`, `eth` or a 0x address. */
+  token: string;
+  max_per_call: string;
+  max_per_window: string;
+  window_seconds: number;
+}
 
 export interface RegisterRequest {
   wallet: string;
   session: string;
   maxCalls: number;
-  /** Entrypoint names or 0x selectors; empty allows every non-admin entrypoint. */
+  /**
+   * Scoped (`allowAnyContract` false): `CONTRACT:ENTRYPOINT` items (CONTRACT `strk`, `eth` or a
+   * 0x address; ENTRYPOINT a name or 0x selector), at least one. Broad: entrypoint names or 0x
+   * selectors only; empty allows every non-admin entrypoint on every contract.
+   */
   allow: string[];
+  allowAnyContract: boolean;
+  /** `TOKEN:ADDRESS` items (TOKEN `strk`, `eth` or a 0x address). */
+  recipients: string[];
+  policies: PolicyInput[];
   /** Null keeps the expiry chosen at creation. */
   validUntil: number | null;
 }
 
+/** Registers a session, its scope, recipients and spending caps in one owner transaction. */
 export const sessionRegister = (r: RegisterRequest) =>
   call<SessionTx>("session_register", {
     wallet: r.wallet,
     session: r.session,
     max_calls: r.maxCalls,
     allow: r.allow,
+    allow_any_contract: r.allowAnyContract,
+    recipients: r.recipients,
+    policies: r.policies,
     valid_until: r.validUntil,
   });
 

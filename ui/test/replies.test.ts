@@ -233,7 +233,17 @@ test("the session list draws every sample session", () => {
   eq(items.map((i) => i.getAttribute("data-state")).join(","), "created,active,none,active,expired,revoked", "newest first");
   const mine = items.find((i) => i.getAttribute("data-session") === active.session_public_key);
   if (!mine) throw new Error("the active session is listed");
-  eq(text(one(mine, "session-entrypoints")), "transfer, approve, 0x5eed", "entrypoints");
+  eq(
+    text(one(mine, "session-entrypoints")),
+    "STRK · transfer, STRK · approve, 0x7c3a5e…a8f1 · 0x5eed",
+    "a scoped session's exact calls: names when known, else short hex",
+  );
+  eq(byTestid(mine, "session-scope-item").length, 3, "one item per pair");
+  eq(text(one(mine, "session-recipients")), "STRK to 0x3a1b2c…e7f8 only", "recipients");
+  eq(byTestid(mine, "session-broad").length, 0, "a scoped session has no Broad badge");
+  const broad = items.filter((i) => byTestid(i, "session-broad").length > 0);
+  eq(broad.map((i) => i.getAttribute("data-session")).join(","), sample("session_list")[2]?.session_public_key, "only the broad sample has the badge");
+  ok(text(one(broad[0], "session-entrypoints")).includes("on any contract"), "a broad session says its entrypoints work on any contract");
   eq(text(one(mine, "session-remaining")), "997", "calls left");
   ok(text(one(mine, "session-countdown")).startsWith("in 5h 4"), `countdown: ${text(one(mine, "session-countdown"))}`);
   eq(text(one(mine, "session-policy")), describePolicy(sample("policy_get")) ?? "", "policy");
@@ -244,7 +254,7 @@ test("the wallet card draws both sample wallets", () => {
   freshStore();
   store.wallets = sample("wallets");
   store.wallet = sample("wallet_show");
-  const card = walletCard({ refresh: () => {}, selectWallet: () => {}, addWallet: () => {} });
+  const card = walletCard({ refresh: () => {}, selectWallet: () => {}, addWallet: () => {}, rotateKey: async () => null });
   eq(text(one(card.root, "wallet-address")), W1.address, "address");
   eq(text(one(card.root, "balance-strk")), "1234.5", "STRK");
   eq(text(one(card.root, "balance-eth")), "0.25", "ETH");
@@ -361,12 +371,34 @@ test("the dev fake backend answers every command with the UI's shapes", async ()
   const strk = sample("tokens")[0]?.address ?? "";
   const created = await call("session_create", { wallet: w, duration_secs: 3600 });
   const key = created.session_public_key;
-  await call("session_register", { wallet: w, session: key, max_calls: 5, allow: ["transfer"], valid_until: null });
+  const registered = await call("session_register", {
+    wallet: w,
+    session: key,
+    max_calls: 5,
+    allow: ["strk:transfer"],
+    allow_any_contract: false,
+    recipients: ["strk:0x123"],
+    policies: [{ token: "strk", max_per_call: "1000", max_per_window: "5000", window_seconds: 3600 }],
+    valid_until: null,
+  });
+  eq(registered.status.broad, false, "scoped");
+  eq(registered.status.scope.map((e) => `${e.contract_name}:${e.entrypoint}`).join(","), "STRK:transfer", "the fake's scope");
+  eq(registered.status.recipients[0]?.recipients.join(","), "0x123", "the fake's recipients");
+  eq((await call("policy_get", { wallet: w, session: key, token: strk })).max_per_call, "1000", "the policy came with the registration");
   await call("policy_set", { wallet: w, session: key, token: strk, max_per_call: "1000", max_per_window: "5000", window_seconds: 3600 });
   const send = { wallet: w, session: key, token: strk, recipient: "0x123", amount: "700" };
   eq((await call("send_preview", send)).ok, true, "preview passes");
   const over = await call("send_preview", { ...send, amount: "1001" });
   eq(over.error?.code, "SESSION_SPENDING_LIMIT_PER_CALL", "over the cap");
+  eq((await call("send_preview", { ...send, recipient: "0x456" })).error?.code, "SESSION_RECIPIENT_NOT_ALLOWED", "not an allowed recipient");
+  const eth = sample("tokens")[1]?.address ?? "";
+  eq((await call("send_preview", { ...send, token: eth })).error?.code, "SESSION_CALL_NOT_IN_SCOPE", "ETH is not in the scope");
+  const other = await call("session_create", { wallet: w, duration_secs: 3600 });
+  const broadArgs = { wallet: w, session: other.session_public_key, max_calls: 5, allow: ["transfer"], allow_any_contract: true, recipients: [], policies: [], valid_until: null };
+  eq((await refused("session_register", { ...broadArgs, allow: [], allow_any_contract: false })).code, "INVALID_ARGUMENT", "a scoped session needs a scope");
+  const broad = await call("session_register", broadArgs);
+  eq(broad.status.broad, true, "broad");
+  eq(broad.status.scope.length, 0, "a broad session has no scope");
   await call("send", send);
   await call("session_revoke", { wallet: w, session: key });
   await call("session_revoke_all", { wallet: w });
@@ -374,11 +406,15 @@ test("the dev fake backend answers every command with the UI's shapes", async ()
   const after = await call("activity", { wallet: w });
   eq(after[0]?.summary, "Every session revoked", "revoke all is one wallet-wide entry");
   eq(after[0]?.session, undefined, "without a session");
+  const rotated = await call("wallet_rotate_key", { wallet: w });
+  eq(rotated.wallet.address, w, "the same wallet");
+  ok(rotated.wallet.public_key !== wallets[0]?.public_key, "under a new key");
+  eq(rotated.tx.fee_unit, "FRI", "an owner transaction");
   await call("wallet_create");
   await call("wallet_import", { address: "0x777", private_key: "0x1" });
   await call("touch");
   const backup = await call("vault_backup", { passphrase: "correct horse battery" });
-  ok(backup.path.endsWith(".sesame") && backup.wallets === 3 && backup.sessions === 7, `the fake's backup: ${JSON.stringify(backup)}`);
+  ok(backup.path.endsWith(".sesame") && backup.wallets === 3 && backup.sessions === 8, `the fake's backup: ${JSON.stringify(backup)}`);
   eq((await refused("vault_backup", { passphrase: "too short" })).code, "SECRET_TOO_SHORT", "a short passphrase");
   await call("open_external", { url: "https://sepolia.voyager.online/tx/0xabc" });
   eq((await refused("open_external", { url: "https://evil.example/tx/0x1" })).code, "INVALID_ARGUMENT", "other links are refused");

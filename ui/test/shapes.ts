@@ -123,8 +123,12 @@ export const WalletView = obj({
   strk_balance: str,
   eth_balance: str,
   next_step: opt(str),
+  account_class: oneOf(["sesame-v2", "sesame-v1", "other"] as const),
+  scoped_sessions: bool,
 });
 export const EntrypointView = obj({ selector: str, name: opt(str) });
+export const ScopeEntry = obj({ contract: str, contract_name: opt(str), selector: str, entrypoint: opt(str) });
+export const RecipientRule = obj({ token: str, token_name: opt(str), recipients: arr(str) });
 export const SessionStatus = obj({
   session_public_key: str,
   wallet: str,
@@ -133,6 +137,9 @@ export const SessionStatus = obj({
   valid_until: num,
   remaining_calls: num,
   allowed_entrypoints: opt(arr(EntrypointView)),
+  broad: bool,
+  scope: arr(ScopeEntry),
+  recipients: arr(RecipientRule),
   chain_time: num,
   seconds_left: num,
   data_shape: oneOf(["chipi_tuple", "snip163_struct"] as const),
@@ -167,6 +174,7 @@ export const ExecOutcome = obj({
   explorer_url: opt(str),
   remaining_calls: num,
 });
+export const RotateKeyResult = obj({ tx: TxReceipt, wallet: WalletView, sessions_ended: num });
 export const ActivityEntry = obj({
   at: num,
   wallet: str,
@@ -195,6 +203,7 @@ export const REPLY_SHAPES = {
   wallet_import: WalletView,
   wallets: arr(WalletView),
   wallet_show: WalletView,
+  wallet_rotate_key: RotateKeyResult,
   session_create: SessionStatus,
   session_register: SessionTx,
   session_list: arr(SessionStatus),
@@ -239,6 +248,7 @@ const API = {
   wallet_import: api.walletImport,
   wallets: api.wallets,
   wallet_show: api.walletShow,
+  wallet_rotate_key: api.walletRotateKey,
   session_create: api.sessionCreate,
   session_register: api.sessionRegister,
   session_list: api.sessionList,

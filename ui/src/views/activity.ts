@@ -11,6 +11,7 @@ const KIND_LABEL: Record<string, string> = {
   send: "Sent",
   revoke: "Revoked",
   policy: "Limit set",
+  rotate: "Key rotated",
 };
 
 /** What one activity row shows, as text (the DOM is built from this). */

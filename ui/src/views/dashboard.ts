@@ -217,6 +217,50 @@ export function dashboardScreen(): Dashboard {
     await restart();
   };
 
+  /** Rotates the owner key behind a confirmation; every session of the wallet ends. */
+  const rotateKey = async (): Promise<api.RotateKeyResult | null> => {
+    const w = store.wallet;
+    if (!w) return null;
+    const live = (store.sessions ?? []).filter((s) => s.state === "active" || s.state === "created").length;
+    const ok = await confirmDialog({
+      title: "Rotate the owner key?",
+      body: h(
+        "div",
+        { class: "stack-tight", testid: "rotate-key-dialog" },
+        h(
+          "p",
+          null,
+          "Every session of this wallet will stop working",
+          live > 0 ? ` (${live} still usable)` : "",
+          ": you will need to create new sessions.",
+        ),
+        h(
+          "p",
+          null,
+          "Sesame first makes the new owner key and saves it in the vault on this device; only then does it send the transaction (signed by the current key) that switches the account to it.",
+        ),
+        h("p", { class: "muted" }, "Your account pays the fee. Backups made before now hold the old key: make a new backup afterwards."),
+      ),
+      confirmLabel: "Rotate owner key",
+      danger: true,
+      confirmId: "rotate-key-confirm",
+    });
+    if (!ok) return null;
+    let result: api.RotateKeyResult | null = null;
+    try {
+      result = await api.walletRotateKey(w.address);
+      store.wallet = result.wallet;
+      emit("wallet");
+      notify(
+        `Owner key rotated in tx ${shortHex(result.tx.tx_hash, 8, 4)} (fee ${describeFee(result.tx.fee, result.tx.fee_unit)}); ${result.sessions_ended} session${result.sessions_ended === 1 ? "" : "s"} ended.`,
+      );
+    } catch (err) {
+      fail(err, "Could not rotate the owner key");
+    }
+    await restart();
+    return result;
+  };
+
   // ----- layout -----
   const sendSlot = h("div", { class: "slot" });
   const newSlot = h("div", { class: "slot" });
@@ -306,6 +350,7 @@ export function dashboardScreen(): Dashboard {
       void restart();
     },
     addWallet: () => openWalletSetup(true),
+    rotateKey,
   });
 
   const sessions = sessionList({

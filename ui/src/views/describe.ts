@@ -1,6 +1,6 @@
 // Words for session facts, shared by the session list, the send panel and the activity list.
 
-import type { PolicyView, SessionState, SessionStatus } from "../api";
+import type { PolicyView, RecipientRule, ScopeEntry, SessionState, SessionStatus } from "../api";
 import { h } from "../dom";
 import { displayAmount, formatDuration, shortHex } from "../format";
 import { tokenByAddress } from "../state";
@@ -41,6 +41,23 @@ export function describeEntrypoints(s: SessionStatus): string {
   if (list.length === 0) return "any non-admin entrypoint";
   return list.map((e) => e.name ?? shortHex(e.selector, 8, 4)).join(", ");
 }
+
+/** "STRK · transfer": names when known (the reply's, else the network's tokens), else short hex. */
+export function describeScopeEntry(e: ScopeEntry): string {
+  const contract = e.contract_name ?? tokenByAddress(e.contract)?.symbol ?? shortHex(e.contract, 8, 4);
+  return `${contract} · ${e.entrypoint ?? shortHex(e.selector, 8, 4)}`;
+}
+
+/** "STRK to 0x3a1b2c…e7f8 only", "ETH to 0x12…, 0x34… only". */
+export function describeRecipients(r: RecipientRule): string {
+  const token = r.token_name ?? tokenByAddress(r.token)?.symbol ?? shortHex(r.token, 8, 4);
+  const to = r.recipients.map((a) => shortHex(a, 8, 4)).join(", ");
+  return r.recipients.length === 0 ? `${token}: no recipient allowed` : `${token} to ${to} only`;
+}
+
+/** What a broad session's entrypoints mean, for its badge and its card. */
+export const BROAD_HELP =
+  "Broad: its entrypoints may be called on ANY contract, so a leaked session key could use them on every token (or to bridge funds out), not only on the contracts you meant.";
 
 /** "10 STRK per call · 100 STRK per day · 5 STRK spent in this window"; null when no policy. */
 export function describePolicy(p: PolicyView): string | null {

@@ -8,6 +8,8 @@ export interface ConfirmOptions {
   body: string | Node;
   confirmLabel: string;
   danger?: boolean;
+  /** An id for the confirm button (its data-testid stays `confirm-ok`), for e2e tests. */
+  confirmId?: string;
 }
 
 let open: { close: (ok: boolean) => void } | null = null;
@@ -25,7 +27,7 @@ export function confirmDialog(opts: ConfirmOptions): Promise<boolean> {
     );
     const ok = h(
       "button",
-      { class: opts.danger ? "btn btn-danger" : "btn btn-primary", testid: "confirm-ok", attrs: { type: "button" } },
+      { class: opts.danger ? "btn btn-danger" : "btn btn-primary", testid: "confirm-ok", id: opts.confirmId, attrs: { type: "button" } },
       opts.confirmLabel,
     );
     const dialog = h(

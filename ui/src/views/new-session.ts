@@ -1,12 +1,14 @@
-// The new-session form: duration, max calls, allowed entrypoints and an optional STRK
-// spending policy, then create → register (→ policy) with each step's progress. A session
-// created earlier but never registered can be resumed from the register step.
+// The new-session form: duration, max calls, what the session may call (token or contract ×
+// entrypoint, or the same entrypoints on any contract: "broad"), optional recipient allowlists
+// and optional spending caps, then create → register with each step's progress. The scope,
+// recipients and caps are registered in ONE owner transaction. A session created earlier but
+// never registered can be resumed from the register step.
 
 import * as api from "../api";
 import { field, h, replace, setBusy, show } from "../dom";
-import { formatDateTime, formatDuration, InputError, parseEntrypoints, parseUnits, shortHex } from "../format";
+import { formatDateTime, formatDuration, InputError, parseAddress, parseEntrypoints, parseUnits, shortHex } from "../format";
 import { fail } from "../nav";
-import { store, tokenBySymbol } from "../state";
+import { normalizeHex, store } from "../state";
 import { describeFee } from "./describe";
 
 export interface NewSessionOptions {
@@ -18,13 +20,12 @@ export interface NewSessionOptions {
   onClose: () => void;
 }
 
-type StepId = "create" | "register" | "policy";
+type StepId = "create" | "register";
 type StepState = "pending" | "running" | "done" | "failed" | "skipped";
 
 const STEP_LABEL: Record<StepId, string> = {
   create: "Create the session key",
-  register: "Register it on-chain (signed by your owner key)",
-  policy: "Set the STRK spending limit",
+  register: "Register it on-chain with its scope and limits (one transaction signed by your owner key)",
 };
 
 const DURATIONS: { secs: number; label: string }[] = [
@@ -38,15 +39,44 @@ const WINDOWS: { secs: number; label: string }[] = [
   { secs: 604800, label: "7 days" },
   { secs: 2592000, label: "30 days" },
 ];
+const ENTRYPOINTS = ["transfer", "approve"];
+const CUSTOM = "custom";
 const MAX_U32 = 4294967295;
 const MIN_DURATION = 60;
 const MAX_DURATION = 30 * 86400;
 
-interface Plan {
+/** A token the form offers by name: its symbol, how the shell's args name it, its decimals. */
+interface TokenChoice {
+  symbol: string;
+  /** `strk` / `eth` (the shell resolves them), else the token's 0x address. */
+  arg: string;
+  decimals: number;
+}
+
+/** The network's tokens (from `tokens`), or STRK and ETH when the list was not read. */
+export function tokenChoices(): TokenChoice[] {
+  const named = (symbol: string) => ["STRK", "ETH"].includes(symbol.toUpperCase());
+  if (store.tokens.length === 0) {
+    return [
+      { symbol: "STRK", arg: "strk", decimals: 18 },
+      { symbol: "ETH", arg: "eth", decimals: 18 },
+    ];
+  }
+  return store.tokens.map((t) => ({
+    symbol: t.symbol,
+    arg: named(t.symbol) ? t.symbol.toLowerCase() : t.address,
+    decimals: t.decimals,
+  }));
+}
+
+/** What the form asks the shell to register. */
+export interface Plan {
   durationSecs: number;
   maxCalls: number;
+  allowAnyContract: boolean;
   allow: string[];
-  policy: { maxPerCall: bigint; maxPerWindow: bigint; windowSeconds: number } | null;
+  recipients: string[];
+  policies: api.PolicyInput[];
 }
 
 export interface NewSessionPanel {
@@ -55,14 +85,55 @@ export interface NewSessionPanel {
   busy(): boolean;
 }
 
+type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | HTMLButtonElement;
+
+interface ScopeRow {
+  root: HTMLElement;
+  contract: HTMLSelectElement;
+  contractCustom: HTMLInputElement;
+  entry: HTMLSelectElement;
+  entryCustom: HTMLInputElement;
+  error: HTMLElement;
+  controls: Control[];
+  /** Shows the custom inputs that are chosen, and the contract only when scoped. */
+  sync(): void;
+}
+
+interface RecipientRow {
+  root: HTMLElement;
+  token: HTMLSelectElement;
+  tokenCustom: HTMLInputElement;
+  addresses: HTMLTextAreaElement;
+  error: HTMLElement;
+  controls: Control[];
+}
+
+interface PolicyGroup {
+  token: TokenChoice;
+  perCall: HTMLInputElement;
+  perWindow: HTMLInputElement;
+  window: HTMLSelectElement;
+  perCallField: ReturnType<typeof field>;
+  perWindowField: ReturnType<typeof field>;
+}
+
 export function newSessionPanel(opts: NewSessionOptions): NewSessionPanel {
-  // ----- inputs -----
+  const tokens = tokenChoices();
+  const walletView =
+    store.wallet && sameHex(store.wallet.address, opts.wallet)
+      ? store.wallet
+      : store.wallets.find((w) => sameHex(w.address, opts.wallet)) ?? null;
+  // Unknown wallet view: offer scopes; the shell refuses them (SCOPE_UNSUPPORTED) if it must.
+  const scopedOk = walletView?.scoped_sessions ?? true;
+
+  // ----- duration and calls -----
   const duration = h(
     "select",
     { testid: "session-duration" },
     DURATIONS.map((d) => h("option", { attrs: { value: d.secs, selected: d.secs === 21600 } }, d.label)),
     h("option", { attrs: { value: "custom" } }, "Custom…"),
   );
+  duration.value = "21600";
   const customHours = h("input", {
     testid: "session-duration-custom",
     attrs: { type: "number", min: "0.02", step: "any", placeholder: "hours", "aria-label": "Custom duration in hours" },
@@ -75,56 +146,272 @@ export function newSessionPanel(opts: NewSessionOptions): NewSessionPanel {
     testid: "session-max-calls",
     attrs: { type: "number", min: 1, max: MAX_U32, step: 1, value: 1000, inputmode: "numeric" },
   });
+  maxCalls.value = "1000";
   const maxCallsField = field("Max calls", maxCalls, {
     hint: "The session stops working after this many calls.",
     errorTestid: "session-max-calls-error",
   });
 
-  const allowTransfer = h("input", { testid: "session-allow-transfer", attrs: { type: "checkbox", checked: true } });
-  const allowApprove = h("input", { testid: "session-allow-approve", attrs: { type: "checkbox" } });
-  const allowExtra = h("input", {
-    testid: "session-allow-extra",
-    attrs: { type: "text", placeholder: "other entrypoints: names or 0x selectors, comma-separated", spellcheck: "false", autocomplete: "off" },
-  });
-  const allowWarning = h("div", { class: "inline-warning small", testid: "session-allow-warning" });
-  const allowField = field(
-    "Allowed entrypoints",
-    allowExtra,
-    { errorTestid: "session-allow-error" },
+  // ----- scope: what the session may call -----
+  const scopeRows: ScopeRow[] = [];
+  let rowCounter = 0;
+  const scopeList = h("div", { class: "scope-rows", testid: "scope-rows" });
+  const scopeError = h("div", { class: "field-error", testid: "session-allow-error", attrs: { role: "alert", "aria-live": "polite" } });
+  scopeError.hidden = true;
+  const addScope = h(
+    "button",
+    { class: "btn btn-secondary btn-small", testid: "scope-add", id: "scope-add", attrs: { type: "button" } },
+    "Add a call",
   );
-  const checks = h(
+  const allowAny = h("input", {
+    testid: "new-session-allow-any",
+    id: "new-session-allow-any",
+    attrs: { type: "checkbox" },
+  });
+  allowAny.checked = !scopedOk;
+  allowAny.disabled = !scopedOk;
+  const allowAnyLabel = h(
+    "label",
+    { class: "check check-text", attrs: { for: allowAny.id } },
+    allowAny,
+    " Allow these entrypoints on any contract (broad)",
+  );
+  const broadWarning = h(
     "div",
-    { class: "checks" },
-    h("label", { class: "check" }, allowTransfer, " transfer"),
-    h("label", { class: "check" }, allowApprove, " approve"),
+    { class: "inline-warning small", testid: "session-broad-warning", attrs: { role: "note" } },
+    h("strong", null, "Broad session. "),
+    "A leaked session key could call these entrypoints on every contract: transfer on every token you hold, approve any spender, or bridge funds out. Keep it scoped unless a dapp needs more.",
   );
-  allowField.root.insertBefore(checks, allowExtra);
-  allowField.root.appendChild(allowWarning);
+  const noneWarning = h("div", { class: "inline-warning small", testid: "session-allow-warning" });
+  const unsupportedNote = scopedOk
+    ? null
+    : h(
+        "div",
+        { class: "inline-warning small", testid: "session-scope-unsupported" },
+        "This wallet's account contract can only enforce a list of entrypoints, allowed on every contract: it cannot limit a session to one token or contract, nor to chosen recipients. The calls below are therefore broad.",
+      );
+  const scopeHint = h("p", { class: "field-hint", testid: "session-scope-hint" });
+  const scopeBox = h(
+    "fieldset",
+    { class: "policy-box scope-box", testid: "session-scope" },
+    h("legend", null, "What the session may call"),
+    scopeHint,
+    unsupportedNote,
+    scopeList,
+    h("div", { class: "actions actions-start" }, addScope),
+    scopeError,
+    allowAnyLabel,
+    broadWarning,
+    noneWarning,
+  );
 
-  const perCall = h("input", {
-    testid: "policy-per-call",
-    attrs: { type: "text", inputmode: "decimal", placeholder: "e.g. 10", autocomplete: "off" },
-  });
-  const perWindow = h("input", {
-    testid: "policy-per-window",
-    attrs: { type: "text", inputmode: "decimal", placeholder: "e.g. 100", autocomplete: "off" },
-  });
-  const windowSel = h(
-    "select",
-    { testid: "policy-window" },
-    WINDOWS.map((w) => h("option", { attrs: { value: w.secs, selected: w.secs === 86400 } }, w.label)),
+  const contractOptions = () => [
+    ...tokens.map((t) => h("option", { attrs: { value: t.arg } }, t.symbol)),
+    h("option", { attrs: { value: CUSTOM } }, "Other contract…"),
+  ];
+
+  const addScopeRow = (contract = tokens[0]?.arg ?? CUSTOM, entry = "transfer") => {
+    rowCounter += 1;
+    const n = rowCounter;
+    const contractSel = h("select", { testid: "scope-contract", attrs: { "aria-label": "Token or contract" } }, contractOptions());
+    contractSel.value = contract;
+    const contractCustom = h("input", {
+      testid: "scope-contract-custom",
+      attrs: { type: "text", placeholder: "contract address 0x…", spellcheck: "false", autocomplete: "off", "aria-label": "Contract address" },
+    });
+    const entrySel = h(
+      "select",
+      { testid: "scope-entrypoint", attrs: { "aria-label": "Entrypoint" } },
+      ENTRYPOINTS.map((e) => h("option", { attrs: { value: e } }, e)),
+      h("option", { attrs: { value: CUSTOM } }, "Other…"),
+    );
+    entrySel.value = entry;
+    const entryCustom = h("input", {
+      testid: "scope-entrypoint-custom",
+      attrs: { type: "text", placeholder: "entrypoint name or 0x selector", spellcheck: "false", autocomplete: "off", "aria-label": "Entrypoint name or selector" },
+    });
+    const remove = h(
+      "button",
+      { class: "btn btn-ghost btn-small", testid: "scope-remove", attrs: { type: "button", "aria-label": "Remove this call" } },
+      "Remove",
+    );
+    const contractWrap = h("span", { class: "scope-contract" }, contractSel, contractCustom, h("span", { class: "scope-dot", attrs: { "aria-hidden": "true" } }, "·"));
+    const error = h("div", { class: "field-error", testid: "scope-row-error", attrs: { role: "alert" } });
+    error.hidden = true;
+    const root = h(
+      "div",
+      { class: "scope-row", testid: "scope-row", attrs: { "data-scope-row": n } },
+      h("div", { class: "scope-line" }, contractWrap, entrySel, entryCustom, remove),
+      error,
+    );
+    const sync = () => {
+      show(contractCustom, contractSel.value === CUSTOM);
+      show(entryCustom, entrySel.value === CUSTOM);
+      show(contractWrap, !broad());
+    };
+    const row: ScopeRow = {
+      root,
+      contract: contractSel,
+      contractCustom,
+      entry: entrySel,
+      entryCustom,
+      error,
+      controls: [contractSel, contractCustom, entrySel, entryCustom, remove],
+      sync,
+    };
+    contractSel.addEventListener("change", () => {
+      sync();
+      if (contractSel.value === CUSTOM) contractCustom.focus();
+    });
+    entrySel.addEventListener("change", () => {
+      sync();
+      if (entrySel.value === CUSTOM) entryCustom.focus();
+    });
+    entryCustom.addEventListener("input", updateScopeWarnings);
+    remove.addEventListener("click", () => {
+      const i = scopeRows.indexOf(row);
+      if (i >= 0) scopeRows.splice(i, 1);
+      root.remove();
+      updateScopeWarnings();
+    });
+    scopeRows.push(row);
+    scopeList.appendChild(root);
+    sync();
+    updateScopeWarnings();
+  };
+
+  const broad = () => !scopedOk || allowAny.checked;
+
+  function updateScopeWarnings(): void {
+    const isBroad = broad();
+    for (const r of scopeRows) r.sync();
+    scopeBox.dataset["mode"] = isBroad ? "broad" : "scoped";
+    scopeHint.textContent = isBroad
+      ? "Entrypoints the session may call, on any contract. Remove every row to allow every non-admin entrypoint."
+      : "Each row is one exact call the session may make: this token or contract, this entrypoint. Nothing else.";
+    show(broadWarning, isBroad);
+    const none = isBroad && scopeRows.length === 0;
+    noneWarning.textContent = none
+      ? "No entrypoint chosen: the session may call every non-admin entrypoint of any contract."
+      : "";
+    show(noneWarning, none);
+    show(recipientsBox, scopedOk);
+  }
+
+  // ----- recipients -----
+  const recipientRows: RecipientRow[] = [];
+  let recipientCounter = 0;
+  const recipientList = h("div", { class: "recipient-rows", testid: "recipient-rows" });
+  const addRecipients = h(
+    "button",
+    { class: "btn btn-secondary btn-small", testid: "recipients-add", id: "recipients-add", attrs: { type: "button" } },
+    "Add a recipient list",
   );
-  const perCallField = field("Max per call (STRK)", perCall, { errorTestid: "policy-per-call-error" });
-  const perWindowField = field("Max per window (STRK)", perWindow, { errorTestid: "policy-per-window-error" });
-  const windowField = field("Window", windowSel);
+  const recipientsBox = h(
+    "fieldset",
+    { class: "policy-box", testid: "session-recipients" },
+    h("legend", null, "Recipients (optional)"),
+    h(
+      "p",
+      { class: "field-hint" },
+      "Per token, the only addresses this session may send it to. No list: any address.",
+    ),
+    recipientList,
+    h("div", { class: "actions actions-start" }, addRecipients),
+  );
+
+  const addRecipientRow = (token = tokens[0]?.arg ?? CUSTOM) => {
+    recipientCounter += 1;
+    const n = recipientCounter;
+    const tokenSel = h("select", { testid: "recipient-token", attrs: { "aria-label": "Token" } }, [
+      ...tokens.map((t) => h("option", { attrs: { value: t.arg } }, t.symbol)),
+      h("option", { attrs: { value: CUSTOM } }, "Other token…"),
+    ]);
+    tokenSel.value = token;
+    const tokenCustom = h("input", {
+      testid: "recipient-token-custom",
+      attrs: { type: "text", placeholder: "token address 0x…", spellcheck: "false", autocomplete: "off", "aria-label": "Token address" },
+    });
+    const addresses = h("textarea", {
+      testid: "recipient-addresses",
+      attrs: { rows: 3, placeholder: "0x… (one address per line)", spellcheck: "false", autocomplete: "off", "aria-label": "Allowed recipient addresses" },
+    });
+    const remove = h(
+      "button",
+      { class: "btn btn-ghost btn-small", testid: "recipient-remove", attrs: { type: "button", "aria-label": "Remove this list" } },
+      "Remove",
+    );
+    const error = h("div", { class: "field-error", testid: "recipient-row-error", attrs: { role: "alert" } });
+    error.hidden = true;
+    const root = h(
+      "div",
+      { class: "recipient-row", testid: "recipient-row", attrs: { "data-recipient-row": n } },
+      h("div", { class: "scope-line" }, h("span", { class: "muted small" }, "Send"), tokenSel, tokenCustom, h("span", { class: "muted small" }, "only to"), remove),
+      addresses,
+      error,
+    );
+    const sync = () => show(tokenCustom, tokenSel.value === CUSTOM);
+    tokenSel.addEventListener("change", () => {
+      sync();
+      if (tokenSel.value === CUSTOM) tokenCustom.focus();
+    });
+    const row: RecipientRow = { root, token: tokenSel, tokenCustom, addresses, error, controls: [tokenSel, tokenCustom, addresses, remove] };
+    remove.addEventListener("click", () => {
+      const i = recipientRows.indexOf(row);
+      if (i >= 0) recipientRows.splice(i, 1);
+      root.remove();
+    });
+    recipientRows.push(row);
+    recipientList.appendChild(root);
+    sync();
+  };
+
+  // ----- spending caps, per known token -----
+  const policyGroups: PolicyGroup[] = tokens.map((t) => {
+    const perCall = h("input", {
+      testid: "policy-per-call",
+      attrs: { type: "text", inputmode: "decimal", placeholder: "e.g. 10", autocomplete: "off" },
+    });
+    const perWindow = h("input", {
+      testid: "policy-per-window",
+      attrs: { type: "text", inputmode: "decimal", placeholder: "e.g. 100", autocomplete: "off" },
+    });
+    const windowSel = h(
+      "select",
+      { testid: "policy-window" },
+      WINDOWS.map((w) => h("option", { attrs: { value: w.secs, selected: w.secs === 86400 } }, w.label)),
+    );
+    windowSel.value = "86400";
+    return {
+      token: t,
+      perCall,
+      perWindow,
+      window: windowSel,
+      perCallField: field(`Max per call (${t.symbol})`, perCall, { errorTestid: "policy-per-call-error" }),
+      perWindowField: field(`Max per window (${t.symbol})`, perWindow, { errorTestid: "policy-per-window-error" }),
+    };
+  });
   const policyBox = h(
     "fieldset",
-    { class: "policy-box" },
-    h("legend", null, "STRK spending limit (optional)"),
-    h("p", { class: "field-hint" }, "Leave both amounts empty for no limit. The account enforces it on every call."),
-    h("div", { class: "grid-3" }, perCallField.root, perWindowField.root, windowField.root),
+    { class: "policy-box", testid: "session-policies" },
+    h("legend", null, "Spending caps (optional)"),
+    h(
+      "p",
+      { class: "field-hint" },
+      "In token units (for example 12.5). Leave both amounts of a token empty for no cap. The account enforces them on every call.",
+    ),
+    policyGroups.map((g) =>
+      h(
+        "div",
+        { class: "grid-3 policy-row", attrs: { "data-policy-row": g.token.arg } },
+        g.perCallField.root,
+        g.perWindowField.root,
+        field(`Window (${g.token.symbol})`, g.window).root,
+      ),
+    ),
   );
 
+  // ----- actions and progress -----
   const submit = h("button", { class: "btn btn-primary", testid: "session-submit", attrs: { type: "submit" } }, "Create session");
   const close = h(
     "button",
@@ -135,15 +422,23 @@ export function newSessionPanel(opts: NewSessionOptions): NewSessionPanel {
   const outcome = h("div", { class: "inline-success", testid: "session-outcome" });
   outcome.hidden = true;
 
-  const inputs: (HTMLInputElement | HTMLSelectElement)[] = [
-    duration, customHours, maxCalls, allowTransfer, allowApprove, allowExtra, perCall, perWindow, windowSel,
+  /** Every control the person edits (rows included, as they are now). */
+  const controls = (): Control[] => [
+    duration,
+    customHours,
+    maxCalls,
+    allowAny,
+    addScope,
+    addRecipients,
+    ...scopeRows.flatMap((r) => r.controls),
+    ...recipientRows.flatMap((r) => r.controls),
+    ...policyGroups.flatMap((g) => [g.perCall, g.perWindow, g.window]),
   ];
 
   // ----- progress -----
   const steps: Record<StepId, { state: StepState; detail: string }> = {
     create: { state: "pending", detail: "" },
     register: { state: "pending", detail: "" },
-    policy: { state: "pending", detail: "" },
   };
   let created: api.SessionStatus | null = opts.resume ?? null;
   let plan: Plan | null = null;
@@ -157,7 +452,7 @@ export function newSessionPanel(opts: NewSessionOptions): NewSessionPanel {
   }
 
   const renderProgress = () => {
-    const order: StepId[] = ["create", "register", "policy"];
+    const order: StepId[] = ["create", "register"];
     const overall = finished
       ? "done"
       : order.some((id) => steps[id].state === "failed")
@@ -184,16 +479,9 @@ export function newSessionPanel(opts: NewSessionOptions): NewSessionPanel {
     );
   };
 
-  const updateAllowWarning = () => {
-    const none = !allowTransfer.checked && !allowApprove.checked && allowExtra.value.trim() === "";
-    allowWarning.textContent = none
-      ? "No entrypoint chosen: the session may call every non-admin entrypoint of any contract."
-      : "";
-    allowWarning.hidden = !none;
-  };
-  allowTransfer.addEventListener("change", updateAllowWarning);
-  allowApprove.addEventListener("change", updateAllowWarning);
-  allowExtra.addEventListener("input", updateAllowWarning);
+  allowAny.addEventListener("change", updateScopeWarnings);
+  addScope.addEventListener("click", () => addScopeRow());
+  addRecipients.addEventListener("click", () => addRecipientRow());
   duration.addEventListener("change", () => {
     show(customWrap, duration.value === "custom");
     if (duration.value === "custom") customHours.focus();
@@ -202,10 +490,17 @@ export function newSessionPanel(opts: NewSessionOptions): NewSessionPanel {
   // ----- validation -----
   const readPlan = (): Plan | null => {
     let ok = true;
+    const message = (e: unknown) => (e instanceof InputError ? e.message : String(e));
     const bad = (f: { setError(m: string | null): void }, e: unknown) => {
       ok = false;
-      f.setError(e instanceof InputError ? e.message : String(e));
+      f.setError(message(e));
     };
+    const rowError = (el: HTMLElement, m: string | null) => {
+      el.textContent = m ?? "";
+      el.hidden = m === null;
+      if (m !== null) ok = false;
+    };
+
     let durationSecs = 0;
     try {
       if (duration.value === "custom") {
@@ -231,58 +526,98 @@ export function newSessionPanel(opts: NewSessionOptions): NewSessionPanel {
     } catch (e) {
       bad(maxCallsField, e);
     }
-    let allow: string[] = [];
-    try {
-      const chosen = [allowTransfer.checked ? "transfer" : null, allowApprove.checked ? "approve" : null].filter(
-        (x): x is string => x !== null,
-      );
-      allow = Array.from(new Set([...chosen, ...parseEntrypoints(allowExtra.value)]));
-      allowField.setError(null);
-    } catch (e) {
-      bad(allowField, e);
+
+    // Scope.
+    const isBroad = broad();
+    const allow: string[] = [];
+    for (const r of scopeRows) {
+      try {
+        const entry = r.entry.value === CUSTOM ? oneEntrypoint(r.entryCustom.value) : r.entry.value;
+        let item = entry;
+        if (!isBroad) {
+          const contract = r.contract.value === CUSTOM ? contractAddress(r.contractCustom.value) : r.contract.value;
+          item = `${contract}:${entry}`;
+        }
+        if (!allow.includes(item)) allow.push(item);
+        rowError(r.error, null);
+      } catch (e) {
+        rowError(r.error, message(e));
+      }
     }
-    let policy: Plan["policy"] = null;
-    const strk = tokenBySymbol("STRK");
-    const pc = perCall.value.trim();
-    const pw = perWindow.value.trim();
-    perCallField.setError(null);
-    perWindowField.setError(null);
-    if (pc !== "" || pw !== "") {
-      const decimals = strk?.decimals ?? 18;
+    rowError(
+      scopeError,
+      !isBroad && scopeRows.length === 0
+        ? "Add at least one token or contract and entrypoint the session may call (or allow its entrypoints on any contract)."
+        : null,
+    );
+
+    // Recipients (only where the account enforces them).
+    const recipients: string[] = [];
+    if (scopedOk) {
+      for (const r of recipientRows) {
+        try {
+          const token = r.token.value === CUSTOM ? contractAddress(r.tokenCustom.value, "token") : r.token.value;
+          const items = r.addresses.value.split(/[\s,;]+/).filter((x) => x !== "");
+          if (items.length === 0) throw new InputError("enter at least one address, or remove this list");
+          for (const raw of items) {
+            let addr: string;
+            try {
+              addr = parseAddress(raw);
+            } catch (e) {
+              throw new InputError(`'${raw}': ${message(e)}`);
+            }
+            const item = `${token}:${addr}`;
+            if (!recipients.includes(item)) recipients.push(item);
+          }
+          rowError(r.error, null);
+        } catch (e) {
+          rowError(r.error, message(e));
+        }
+      }
+    }
+
+    // Spending caps.
+    const policies: api.PolicyInput[] = [];
+    for (const g of policyGroups) {
+      const pc = g.perCall.value.trim();
+      const pw = g.perWindow.value.trim();
+      g.perCallField.setError(null);
+      g.perWindowField.setError(null);
+      if (pc === "" && pw === "") continue;
       let a: bigint | null = null;
       let b: bigint | null = null;
       try {
         if (pc === "") throw new InputError("set the per-call cap too");
-        a = parseUnits(pc, decimals);
+        a = parseUnits(pc, g.token.decimals);
         if (a <= 0n) throw new InputError("more than 0");
       } catch (e) {
-        bad(perCallField, e);
+        bad(g.perCallField, e);
       }
       try {
         if (pw === "") throw new InputError("set the per-window cap too");
-        b = parseUnits(pw, decimals);
+        b = parseUnits(pw, g.token.decimals);
         if (b <= 0n) throw new InputError("more than 0");
         if (a !== null && b < a) throw new InputError("at least the per-call cap");
       } catch (e) {
-        bad(perWindowField, e);
-      }
-      if (!strk) {
-        ok = false;
-        perCallField.setError("the STRK token is unknown on this network");
+        bad(g.perWindowField, e);
+        b = null;
       }
       if (a !== null && b !== null) {
-        policy = { maxPerCall: a, maxPerWindow: b, windowSeconds: Number(windowSel.value) };
+        policies.push({
+          token: g.token.arg,
+          max_per_call: a.toString(),
+          max_per_window: b.toString(),
+          window_seconds: Number(g.window.value),
+        });
       }
     }
-    return ok ? { durationSecs, maxCalls: calls, allow, policy } : null;
+    return ok ? { durationSecs, maxCalls: calls, allowAnyContract: isBroad, allow, recipients, policies } : null;
   };
 
-  // What a finished step already put on-chain cannot be edited any more.
-  const registerInputs: Element[] = [maxCalls, allowTransfer, allowApprove, allowExtra];
   const lockInputs = (locked: boolean) => {
-    for (const el of inputs) {
+    for (const el of controls()) {
       if (created && (el === duration || el === customHours)) el.disabled = true;
-      else if (steps.register.state === "done" && registerInputs.includes(el)) el.disabled = true;
+      else if (el === allowAny && !scopedOk) el.disabled = true;
       else el.disabled = locked;
     }
   };
@@ -307,56 +642,35 @@ export function newSessionPanel(opts: NewSessionOptions): NewSessionPanel {
         steps.create = { state: "done", detail: `key ${shortHex(created.session_public_key, 10, 6)}` };
         opts.onProgress();
       }
-      if (steps.register.state !== "done") {
-        steps.register = { state: "running", detail: `${plan.maxCalls} calls · ${plan.allow.length ? plan.allow.join(", ") : "any non-admin entrypoint"}` };
-        renderProgress();
-        setBusy(submit, "Registering…");
-        try {
-          const r = await api.sessionRegister({
-            wallet: opts.wallet,
-            session: created.session_public_key,
-            maxCalls: plan.maxCalls,
-            allow: plan.allow,
-            validUntil: null,
-          });
-          created = r.status;
-          steps.register = { state: "done", detail: `tx ${shortHex(r.tx.tx_hash, 10, 6)} · fee ${describeFee(r.tx.fee, r.tx.fee_unit)}` };
-        } catch (err) {
-          steps.register = { state: "failed", detail: errText(err) };
-          throw err;
-        }
-        opts.onProgress();
+      steps.register = { state: "running", detail: describePlan(plan, tokens) };
+      renderProgress();
+      setBusy(submit, "Registering…");
+      try {
+        const r = await api.sessionRegister({
+          wallet: opts.wallet,
+          session: created.session_public_key,
+          maxCalls: plan.maxCalls,
+          allow: plan.allow,
+          allowAnyContract: plan.allowAnyContract,
+          recipients: plan.recipients,
+          policies: plan.policies,
+          validUntil: null,
+        });
+        created = r.status;
+        steps.register = { state: "done", detail: `tx ${shortHex(r.tx.tx_hash, 10, 6)} · fee ${describeFee(r.tx.fee, r.tx.fee_unit)}` };
+      } catch (err) {
+        steps.register = { state: "failed", detail: errText(err) };
+        throw err;
       }
-      if (plan.policy && steps.policy.state !== "done") {
-        const strk = tokenBySymbol("STRK");
-        steps.policy = { state: "running", detail: "" };
-        renderProgress();
-        setBusy(submit, "Setting limit…");
-        try {
-          const r = await api.policySet({
-            wallet: opts.wallet,
-            session: created.session_public_key,
-            token: strk?.address ?? "",
-            maxPerCall: plan.policy.maxPerCall.toString(),
-            maxPerWindow: plan.policy.maxPerWindow.toString(),
-            windowSeconds: plan.policy.windowSeconds,
-          });
-          steps.policy = { state: "done", detail: `tx ${shortHex(r.tx.tx_hash, 10, 6)}` };
-        } catch (err) {
-          steps.policy = { state: "failed", detail: errText(err) };
-          throw err;
-        }
-        opts.onProgress();
-      } else if (!plan.policy) {
-        steps.policy = { state: "skipped", detail: "no limit set" };
-      }
+      opts.onProgress();
       finished = true;
       renderProgress();
       setBusy(submit, null);
       submit.hidden = true;
       close.textContent = "Done";
       close.disabled = false;
-      close.classList.replace("btn-ghost", "btn-primary");
+      close.classList.remove("btn-ghost");
+      close.classList.add("btn-primary");
       replace(
         outcome,
         "Session ",
@@ -372,12 +686,7 @@ export function newSessionPanel(opts: NewSessionOptions): NewSessionPanel {
       setBusy(submit, null);
       submit.textContent = created ? "Retry" : "Create session";
       close.disabled = false;
-      const context =
-        steps.policy.state === "failed"
-          ? "The session is active, but its spending limit was not set"
-          : steps.register.state === "failed"
-            ? "The session is not registered yet"
-            : "Could not create the session";
+      const context = steps.register.state === "failed" ? "The session is not registered yet" : "Could not create the session";
       fail(err, context);
     } finally {
       running = false;
@@ -388,7 +697,8 @@ export function newSessionPanel(opts: NewSessionOptions): NewSessionPanel {
     "form",
     { class: "stack", testid: "new-session-form", attrs: { novalidate: true } },
     h("div", { class: "grid-2" }, durationField.root, maxCallsField.root),
-    allowField.root,
+    scopeBox,
+    recipientsBox,
     policyBox,
     progress,
     outcome,
@@ -397,14 +707,15 @@ export function newSessionPanel(opts: NewSessionOptions): NewSessionPanel {
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     if (submit.disabled || finished) return;
-    // On a retry, steps already done keep what the chain saw; the rest uses the form.
+    // On a retry, a step already done keeps what the chain saw; the rest uses the form.
     const p = readPlan();
     if (!p) return;
     plan = p;
     void run();
   });
 
-  updateAllowWarning();
+  addScopeRow();
+  updateScopeWarnings();
   renderProgress();
   if (created) submit.textContent = "Register session";
 
@@ -421,6 +732,46 @@ export function newSessionPanel(opts: NewSessionOptions): NewSessionPanel {
     form,
   );
   return { root, busy: () => running };
+}
+
+/** One entrypoint name or 0x selector, as the shell reads it. */
+function oneEntrypoint(text: string): string {
+  const list = parseEntrypoints(text);
+  if (list.length !== 1 || list[0] === undefined) throw new InputError("enter one entrypoint name or 0x selector");
+  return list[0];
+}
+
+/** A contract (or token) address a person typed, with the field named in the message. */
+function contractAddress(text: string, what = "contract"): string {
+  try {
+    return parseAddress(text);
+  } catch (e) {
+    const m = e instanceof InputError ? e.message : String(e);
+    throw new InputError(text.trim() === "" ? `enter the ${what} address (0x…)` : `${what}: ${m}`);
+  }
+}
+
+/** The register step's detail: "1000 calls · STRK · transfer · 1 recipient · 1 cap". */
+export function describePlan(p: Plan, tokens: TokenChoice[]): string {
+  const name = (arg: string) => tokens.find((t) => t.arg === arg)?.symbol ?? shortHex(arg, 8, 4);
+  const calls = p.allowAnyContract
+    ? p.allow.length === 0
+      ? "any non-admin entrypoint on any contract"
+      : `${p.allow.join(", ")} on any contract`
+    : p.allow
+        .map((item) => {
+          const [contract = "", entry = ""] = item.split(":");
+          return `${name(contract)} · ${entry}`;
+        })
+        .join(", ");
+  const parts = [`${p.maxCalls} calls`, calls];
+  if (p.recipients.length) parts.push(`${p.recipients.length} allowed recipient${p.recipients.length === 1 ? "" : "s"}`);
+  if (p.policies.length) parts.push(`caps on ${p.policies.map((x) => name(x.token)).join(", ")}`);
+  return parts.join(" · ");
+}
+
+function sameHex(a: string, b: string): boolean {
+  return normalizeHex(a) === normalizeHex(b);
 }
 
 function stepWord(s: StepState): string {

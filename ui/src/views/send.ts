@@ -134,11 +134,8 @@ export function sendPanel(opts: SendOptions): SendPanel {
     const t = currentToken();
     const decimals = t?.decimals ?? 18;
     const sym = t?.symbol ?? "";
-    const wallet = store.wallet;
-    const payer =
-      wallet && normalizeHex(p.fee_payer) === normalizeHex(wallet.address)
-        ? "your account pays the fee"
-        : `gasless: ${describePayer(p.fee_payer)} pays the fee`;
+    // A session's transaction always goes through the relayer or a paymaster: gasless.
+    const payer = `gasless: ${describePayer(p.fee_payer)} pays the fee`;
     previewBox.dataset["ok"] = String(p.ok);
     previewBox.className = p.ok ? "preview preview-ok" : "preview preview-refused";
     replace(

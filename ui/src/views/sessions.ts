@@ -1,11 +1,12 @@
 // The session list: one entry per session key with its state badge, calls left, a live
-// countdown to expiry, the allowed entrypoints, its STRK spending policy and its actions.
+// countdown to expiry, what it may call (its scope, or "Broad": its entrypoints on any
+// contract), its allowed recipients, its STRK spending policy and its actions.
 
 import type { SessionStatus } from "../api";
 import { h, replace } from "../dom";
 import { formatCountdown, formatDateTime, shortHex } from "../format";
 import { chainNow, store, subscribe } from "../state";
-import { describeEntrypoints, describePolicy, stateBadge } from "./describe";
+import { BROAD_HELP, describeEntrypoints, describePolicy, describeRecipients, describeScopeEntry, stateBadge } from "./describe";
 
 export interface SessionActions {
   send(s: SessionStatus): void;
@@ -114,6 +115,9 @@ export function sessionList(actions: SessionActions): SessionList {
         "div",
         { class: "session-head" },
         stateBadge(s.state, "session-state"),
+        s.broad
+          ? h("span", { class: "badge badge-broad", testid: "session-broad", attrs: { title: BROAD_HELP } }, "Broad")
+          : null,
         h(
           "code",
           { class: "session-key", testid: "session-key", attrs: { title: key } },
@@ -130,7 +134,8 @@ export function sessionList(actions: SessionActions): SessionList {
           h("span", { class: "muted small" }, s.valid_until ? formatDateTime(s.valid_until) : ""),
         ),
         fact("Calls left", h("span", { testid: "session-remaining", class: "num" }, String(s.remaining_calls))),
-        fact("Allowed", h("span", { testid: "session-entrypoints" }, describeEntrypoints(s))),
+        fact("Allowed", allowedText(s)),
+        recipientsFact(s),
         fact("Spending limit", policyText(s)),
       ),
     );
@@ -165,8 +170,44 @@ export function sessionList(actions: SessionActions): SessionList {
   return { root: list, tick };
 }
 
+const WIDE = new Set(["Allowed", "Recipients", "Spending limit"]);
+
 function fact(label: string, ...value: (Node | string)[]): HTMLElement {
-  return h("div", { class: label === "Spending limit" ? "fact fact-wide" : "fact" }, h("dt", null, label), h("dd", null, ...value));
+  return h("div", { class: WIDE.has(label) ? "fact fact-wide" : "fact" }, h("dt", null, label), h("dd", null, ...value));
+}
+
+/** A scoped session's exact calls; else its entrypoints, and for a broad one what that means. */
+function allowedText(s: SessionStatus): HTMLElement {
+  if (s.scope.length > 0) {
+    return h(
+      "span",
+      { testid: "session-entrypoints" },
+      h(
+        "span",
+        { class: "scope-list", testid: "session-scope" },
+        s.scope.flatMap((e, i) => [
+          i > 0 ? ", " : null,
+          h("span", { class: "scope-item", testid: "session-scope-item", attrs: { title: `${e.contract} · ${e.selector}` } }, describeScopeEntry(e)),
+        ]),
+      ),
+    );
+  }
+  if (!s.broad) return h("span", { testid: "session-entrypoints" }, describeEntrypoints(s));
+  return h(
+    "span",
+    { testid: "session-entrypoints" },
+    `${describeEntrypoints(s)} · on any contract`,
+    h("span", { class: "broad-note", testid: "session-broad-note" }, BROAD_HELP),
+  );
+}
+
+/** "STRK to 0x3a1b2c…e7f8 only"; "any address" for a live session without a list. */
+function recipientsFact(s: SessionStatus): HTMLElement | null {
+  if (s.recipients.length > 0) {
+    return fact("Recipients", h("span", { testid: "session-recipients" }, s.recipients.map(describeRecipients).join("; ")));
+  }
+  if (s.state !== "active" && s.state !== "expired") return null;
+  return fact("Recipients", h("span", { testid: "session-recipients", class: "muted" }, "any address"));
 }
 
 function policyText(s: SessionStatus): HTMLElement {

@@ -1,15 +1,31 @@
-// The wallet card: address with copy, balances in token units, deployment state, the
-// wallet picker, and the Refresh button with the time of the last status read.
+// The wallet card: address with copy, balances in token units, deployment state and account
+// contract, the wallet picker, the Refresh button with the time of the last status read, and
+// (Sesame v2 accounts) "Rotate owner key" with its result.
 
+import type { RotateKeyResult, WalletView } from "../api";
 import { h, replace, setBusy } from "../dom";
 import { displayAmount, shortHex } from "../format";
 import { reportError } from "../notices";
-import { store, subscribe, tokenBySymbol } from "../state";
+import { normalizeHex, store, subscribe, tokenBySymbol } from "../state";
+import { describeFee } from "./describe";
 
 export interface WalletCardActions {
   refresh(): void;
   selectWallet(address: string): void;
   addWallet(): void;
+  /** Asks, then rotates the owner key; the result, or null when refused or failed. */
+  rotateKey(): Promise<RotateKeyResult | null>;
+}
+
+const ACCOUNT_LABEL: Record<WalletView["account_class"], string> = {
+  "sesame-v2": "Sesame v2",
+  "sesame-v1": "Sesame v1",
+  other: "other account",
+};
+
+/** Rotation needs our v2 contract, deployed. */
+export function canRotateKey(w: WalletView | null): boolean {
+  return w !== null && w.deployed && w.account_class === "sesame-v2";
 }
 
 export interface WalletCard {
@@ -28,6 +44,20 @@ export function walletCard(actions: WalletCardActions): WalletCard {
   const updated = h("span", { class: "muted small", testid: "last-refresh" });
   const picker = h("select", { testid: "wallet-select", attrs: { "aria-label": "Wallet", hidden: true } });
   const add = h("button", { class: "btn btn-ghost btn-small", testid: "wallet-add", attrs: { type: "button" } }, "Add wallet");
+  const rotate = h(
+    "button",
+    {
+      class: "btn btn-danger-outline btn-small",
+      testid: "rotate-key",
+      id: "rotate-key",
+      attrs: { type: "button", title: "Replace this wallet's owner key; every session stops working" },
+    },
+    "Rotate owner key",
+  );
+  const rotateResult = h("div", { class: "inline-success", testid: "rotate-key-result", attrs: { "aria-live": "polite" } });
+  rotateResult.hidden = true;
+  let rotating = false;
+  let rotatedFor: string | null = null;
 
   copy.addEventListener("click", async () => {
     const w = store.wallet;
@@ -43,6 +73,42 @@ export function walletCard(actions: WalletCardActions): WalletCard {
   refresh.addEventListener("click", () => actions.refresh());
   picker.addEventListener("change", () => actions.selectWallet(picker.value));
   add.addEventListener("click", () => actions.addWallet());
+  rotate.addEventListener("click", async () => {
+    const w = store.wallet;
+    if (!w || rotating || !canRotateKey(w)) return;
+    rotating = true;
+    setBusy(rotate, "Rotating…");
+    try {
+      const r = await actions.rotateKey();
+      if (r) showRotated(r);
+    } finally {
+      rotating = false;
+      setBusy(rotate, null);
+      render();
+    }
+  });
+
+  const showRotated = (r: RotateKeyResult) => {
+    rotatedFor = r.wallet.address;
+    replace(
+      rotateResult,
+      h("div", { class: "result-head" }, "✓ Owner key rotated"),
+      h(
+        "div",
+        { class: "small" },
+        "Transaction ",
+        h("code", { class: "hash", testid: "rotate-key-tx", attrs: { title: r.tx.tx_hash } }, shortHex(r.tx.tx_hash, 10, 6)),
+        ` · fee ${describeFee(r.tx.fee, r.tx.fee_unit)} · `,
+        h(
+          "span",
+          { testid: "rotate-key-sessions" },
+          `${r.sessions_ended} session${r.sessions_ended === 1 ? "" : "s"} ended`,
+        ),
+        ". Make a new backup: older backups hold the old key.",
+      ),
+    );
+    rotateResult.hidden = false;
+  };
 
   const render = () => {
     const w = store.wallet;
@@ -55,7 +121,16 @@ export function walletCard(actions: WalletCardActions): WalletCard {
       eth.textContent = "—";
       replace(badges);
       replace(notes);
+      rotate.hidden = true;
+      rotateResult.hidden = true;
       return;
+    }
+    rotate.hidden = !canRotateKey(w);
+    rotate.disabled = rotating;
+    // A result is about one wallet: another one hides it.
+    if (rotatedFor !== null && normalizeHex(rotatedFor) !== normalizeHex(w.address)) {
+      rotatedFor = null;
+      rotateResult.hidden = true;
     }
     address.textContent = w.address;
     address.title = w.address;
@@ -71,6 +146,22 @@ export function walletCard(actions: WalletCardActions): WalletCard {
         w.deployed ? "deployed" : "not deployed",
       ),
       w.supports_sessions ? h("span", { class: "badge badge-neutral" }, "session keys") : null,
+      w.deployed
+        ? h(
+            "span",
+            {
+              class: "badge badge-neutral",
+              testid: "wallet-account-class",
+              attrs: {
+                "data-class": w.account_class,
+                title: w.scoped_sessions
+                  ? "Sessions can be limited to exact calls and recipients"
+                  : "Sessions can only be limited to entrypoints, on every contract",
+              },
+            },
+            ACCOUNT_LABEL[w.account_class] ?? w.account_class,
+          )
+        : null,
     );
     replace(
       notes,
@@ -135,7 +226,8 @@ export function walletCard(actions: WalletCardActions): WalletCard {
       h("div", { class: "balance" }, h("div", { class: "balance-label" }, "ETH"), h("div", null, eth, h("span", { class: "unit" }, " ETH"))),
     ),
     notes,
-    h("div", { class: "wallet-tools" }, updated, h("div", { class: "spacer" }), add),
+    rotateResult,
+    h("div", { class: "wallet-tools" }, updated, h("div", { class: "spacer" }), rotate, add),
   );
   return { root, tick };
 }
