@@ -136,7 +136,13 @@ const DEMOS: Record<string, () => Promise<void>> = {
     await sessionsLoaded();
     await click("new-session");
     type(await waitFor("session-max-calls"), "50");
-    (await waitFor("session-allow-approve")).click();
+    await click("scope-add");
+    const rows = document.querySelectorAll<El>("[data-scope-row]");
+    const added = rows[rows.length - 1];
+    if (!added) throw new Error("demo: no scope row");
+    choose(await waitFor("scope-entrypoint", added), "approve");
+    await click("recipients-add");
+    type(await waitFor("recipient-addresses"), "0x03a1b2c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8");
     type(await waitFor("policy-per-call"), "5");
     type(await waitFor("policy-per-window"), "50");
     await click("session-submit");
@@ -151,6 +157,25 @@ const DEMOS: Record<string, () => Promise<void>> = {
     await click("session-submit");
     await waitFor("session-outcome");
     await sessionsLoaded();
+  },
+  async "new-session-broad"() {
+    await sessionsLoaded();
+    await click("new-session");
+    const any = (await waitFor("new-session-allow-any")) as HTMLInputElement;
+    any.checked = true;
+    any.dispatchEvent(new Event("change", { bubbles: true }));
+    await waitFor("session-broad-warning");
+  },
+  async "rotate-key"() {
+    await sessionsLoaded();
+    await click("rotate-key");
+    await waitFor("confirm-dialog");
+  },
+  async "rotate-key-done"() {
+    await sessionsLoaded();
+    await click("rotate-key");
+    await click("confirm-ok");
+    await waitFor("rotate-key-result");
   },
   async "send-preview"() {
     await sessionsLoaded();

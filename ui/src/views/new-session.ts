@@ -532,12 +532,9 @@ export function newSessionPanel(opts: NewSessionOptions): NewSessionPanel {
     const allow: string[] = [];
     for (const r of scopeRows) {
       try {
+        const contract = isBroad ? "" : r.contract.value === CUSTOM ? contractAddress(r.contractCustom.value) : r.contract.value;
         const entry = r.entry.value === CUSTOM ? oneEntrypoint(r.entryCustom.value) : r.entry.value;
-        let item = entry;
-        if (!isBroad) {
-          const contract = r.contract.value === CUSTOM ? contractAddress(r.contractCustom.value) : r.contract.value;
-          item = `${contract}:${entry}`;
-        }
+        const item = isBroad ? entry : `${contract}:${entry}`;
         if (!allow.includes(item)) allow.push(item);
         rowError(r.error, null);
       } catch (e) {
