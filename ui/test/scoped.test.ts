@@ -29,6 +29,7 @@ import { clearNotices, noticeArea } from "../src/notices";
 import { resetWalletData, store, unsubscribeAll } from "../src/state";
 import { dashboardScreen } from "../src/views/dashboard";
 import { newSessionPanel } from "../src/views/new-session";
+import { sendPanel } from "../src/views/send";
 import { sessionList } from "../src/views/sessions";
 import { sample } from "./fixtures/replies";
 import { isCommand } from "./shapes";
@@ -377,6 +378,23 @@ test("session cards: a Broad badge with its explanation; scoped sessions show th
     "its exact calls",
   );
   eq(text(one(scoped, "session-recipients")), "STRK to 0x3a1b2c…e7f8 only", "its recipients");
+});
+
+test("send: a scoped session starts on the token its scope lets it transfer; a broad one on the first", () => {
+  fresh();
+  const [strk, eth] = sample("tokens");
+  if (!strk || !eth) throw new Error("two tokens");
+  const base = sample("session_register").status;
+  const ethOnly: api.SessionStatus = {
+    ...base,
+    scope: [{ contract: eth.address, contract_name: "ETH", selector: "0x83afd3f4caedc6eebf44246fe54e38c95e3179a5ec9ea81740eca5b482d12e", entrypoint: "transfer" }],
+  };
+  const scoped = sendPanel({ session: ethOnly, onSent: () => {}, onClose: () => {} });
+  eq(one(scoped.root, "send-token").value, eth.address, "ETH, the token in scope");
+  ok(text(one(scoped.root, "send-balance")).endsWith(" ETH"), "its balance");
+  const broad = sendPanel({ session: { ...base, broad: true, scope: [] }, onSent: () => {}, onClose: () => {} });
+  ok(one(broad.root, "send-token").value !== eth.address, "a broad session starts on the first token");
+  ok(text(one(broad.root, "send-balance")).endsWith(" STRK"), "STRK");
 });
 
 // ---------- owner-key rotation ----------

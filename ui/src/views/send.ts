@@ -8,6 +8,9 @@ import { fail } from "../nav";
 import { balanceOf, normalizeHex, store } from "../state";
 import { describeFee, stateBadge } from "./describe";
 
+/** starknet_keccak("transfer"), as normalizeHex writes it. */
+const TRANSFER_SELECTOR = "0x83afd3f4caedc6eebf44246fe54e38c95e3179a5ec9ea81740eca5b482d12e";
+
 export interface SendOptions {
   session: api.SessionStatus;
   onSent: () => void;
@@ -33,6 +36,12 @@ export function sendPanel(opts: SendOptions): SendPanel {
     { testid: "send-token" },
     tokens.map((t) => h("option", { attrs: { value: t.address } }, t.symbol)),
   );
+  // A scoped session may transfer only the tokens in its scope: start with the first of them.
+  const inScope = s.scope.find(
+    (e) => (e.entrypoint === "transfer" || normalizeHex(e.selector) === TRANSFER_SELECTOR) && tokens.some((t) => normalizeHex(t.address) === normalizeHex(e.contract)),
+  );
+  const preselected = inScope ? tokens.find((t) => normalizeHex(t.address) === normalizeHex(inScope.contract)) : undefined;
+  if (preselected) token.value = preselected.address;
   const balance = h("div", { class: "field-hint", testid: "send-balance" });
   const tokenField = field("Token", token);
 
