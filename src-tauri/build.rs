@@ -4,6 +4,9 @@
 fn main() {
     // `include!` in a build script is not tracked by Cargo: declare the list as an input.
     println!("cargo:rerun-if-changed=src-tauri/src/command_names.in");
+    // Nor are the capabilities once a directive is printed: a new permission must rebuild.
+    println!("cargo:rerun-if-changed=capabilities");
+    println!("cargo:rerun-if-changed=tauri.conf.json");
     let commands: &[&str] = &include!("src/command_names.in");
     let attributes = tauri_build::Attributes::new()
         .config_path("tauri.conf.json")

@@ -5,11 +5,14 @@
 
 use serde_json::{json, Value};
 use sesame_app::activity::ActivityEntry;
-use sesame_app::{ErrorReply, ExecOutcome, PolicyView, SessionStatus, TxOutcome, WalletView};
+use sesame_app::{
+    ErrorReply, ExecOutcome, LimitSpec, PolicyView, RotateOutcome, SessionStatus, TxOutcome,
+    WalletView,
+};
 use sesame_vault::{Passphrase, Pin};
 use tauri::{AppHandle, Manager, Runtime};
 
-use crate::shell::{AppState, BackupReply, SendPreview, Shell, TokenInfo};
+use crate::shell::{AppState, BackupReply, RegisterRequest, SendPreview, Shell, TokenInfo};
 
 type Reply<T> = Result<T, ErrorReply>;
 
@@ -147,6 +150,14 @@ pub async fn wallet_show<R: Runtime>(
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn wallet_rotate_key<R: Runtime>(
+    app: AppHandle<R>,
+    wallet: Option<String>,
+) -> Reply<RotateOutcome> {
+    Ok(shell(&app).wallet_rotate_key(&wallet).await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn session_create<R: Runtime>(
     app: AppHandle<R>,
     wallet: Option<String>,
@@ -162,10 +173,21 @@ pub async fn session_register<R: Runtime>(
     session: Option<String>,
     max_calls: u32,
     allow: Vec<String>,
+    allow_any_contract: Option<bool>,
+    recipients: Option<Vec<String>>,
+    policies: Option<Vec<LimitSpec>>,
     valid_until: Option<u64>,
 ) -> Reply<Value> {
+    let request = RegisterRequest {
+        max_calls,
+        allow,
+        allow_any_contract: allow_any_contract.unwrap_or(false),
+        recipients: recipients.unwrap_or_default(),
+        policies: policies.unwrap_or_default(),
+        valid_until,
+    };
     let (tx, status) = shell(&app)
-        .session_register(&wallet, &session, max_calls, &allow, valid_until)
+        .session_register(&wallet, &session, &request)
         .await?;
     Ok(session_tx_reply(&tx, &status))
 }

@@ -35,6 +35,7 @@ pub fn with_sesame<R: Runtime>(builder: Builder<R>, shell: Shell) -> Builder<R> 
             commands::wallet_import,
             commands::wallets,
             commands::wallet_show,
+            commands::wallet_rotate_key,
             commands::session_create,
             commands::session_register,
             commands::session_list,

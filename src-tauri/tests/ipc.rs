@@ -160,19 +160,50 @@ fn every_command_answers_over_ipc_and_no_reply_carries_a_secret() {
         json!({ "wallet": w, "duration_secs": 3600 }),
     );
     let key = s["session_public_key"].as_str().unwrap().to_string();
+    let to = format!("{:#x}", fx.recipient);
+    // Scope, recipient rule and spending cap: one registration, one owner transaction.
+    let nonce_before = rt
+        .block_on(fx.chain.nonce(sesame_core::felt::parse_felt(&w).unwrap()))
+        .unwrap();
     let reg = ipc.ok(
         "session_register",
-        json!({ "wallet": w, "session": key, "max_calls": 5, "allow": ["transfer"], "valid_until": null }),
+        json!({
+            "wallet": w, "session": key, "max_calls": 5, "allow": ["strk:transfer"],
+            "allow_any_contract": false, "recipients": [format!("strk:{to}")],
+            "policies": [{ "token": "strk", "max_per_call": "1000", "max_per_window": "5000", "window_seconds": 3600 }],
+            "valid_until": null
+        }),
     );
     assert_eq!(reg["status"]["state"], "active");
+    assert_eq!(
+        rt.block_on(fx.chain.nonce(sesame_core::felt::parse_felt(&w).unwrap()))
+            .unwrap(),
+        nonce_before + sesame_core::Felt::ONE
+    );
     let list = ipc.ok("session_list", json!({ "wallet": w }));
     assert_eq!(list[0]["allowed_entrypoints"][0]["name"], "transfer");
+    assert_eq!(
+        (
+            list[0]["broad"].as_bool(),
+            list[0]["scope"][0]["entrypoint"].as_str()
+        ),
+        (Some(false), Some("transfer"))
+    );
+    assert_eq!(list[0]["recipients"][0]["recipients"][0], to.as_str());
+    // A scope with nothing in it, or a malformed recipient, is refused before anything is sent.
+    assert_eq!(
+        ipc.code(
+            "session_register",
+            json!({ "wallet": w, "session": key, "max_calls": 5, "allow": ["transfer"], "valid_until": null })
+        ),
+        "INVALID_ARGUMENT"
+    );
     let strk = format!("{:#x}", sesame_core::spec::STRK);
     let p = ipc.ok(
-        "policy_set",
-        json!({ "wallet": w, "session": key, "token": "strk", "max_per_call": "1000", "max_per_window": "5000", "window_seconds": 3600 }),
+        "policy_get",
+        json!({ "wallet": w, "session": key, "token": "strk" }),
     );
-    assert_eq!(p["policy"]["max_per_call"], "1000");
+    assert_eq!(p["max_per_call"], "1000");
     assert_eq!(
         ipc.ok(
             "policy_get",
@@ -181,7 +212,15 @@ fn every_command_answers_over_ipc_and_no_reply_carries_a_secret() {
         3600
     );
 
-    let to = format!("{:#x}", fx.recipient);
+    let stranger = format!("{:#x}", fx.devnet.accounts()[0].address);
+    let other = ipc.ok(
+        "send_preview",
+        json!({ "wallet": w, "session": key, "token": "strk", "recipient": stranger, "amount": "1" }),
+    );
+    assert_eq!(
+        (other["ok"].as_bool(), other["error"]["code"].as_str()),
+        (Some(false), Some("SESSION_RECIPIENT_NOT_ALLOWED"))
+    );
     let preview = ipc.ok(
         "send_preview",
         json!({ "wallet": w, "session": key, "token": "strk", "recipient": to, "amount": "700" }),
@@ -242,6 +281,14 @@ fn every_command_answers_over_ipc_and_no_reply_carries_a_secret() {
         .unwrap()
         .iter()
         .all(|s| s["state"] == "revoked"));
+    // Owner-key rotation: no session is left to end; the wallet answers to a new key.
+    let rotated = ipc.ok("wallet_rotate_key", json!({ "wallet": w }));
+    assert_eq!(rotated["sessions_ended"], 0, "{rotated}");
+    assert_ne!(rotated["wallet"]["public_key"], wallet["public_key"]);
+    assert_eq!(
+        ipc.code("wallet_rotate_key", json!({ "wallet": "0x1234" })),
+        "WALLET_NOT_FOUND"
+    );
 
     // Never locked out. A backup needs the vault unlocked and a long passphrase; the shell
     // writes the file itself (owner-only) and the reply says where, never what.

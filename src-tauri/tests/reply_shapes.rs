@@ -14,11 +14,14 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use sesame_app::activity::ActivityEntry;
 use sesame_app::{
-    AppError, EntrypointView, ErrorReply, ExecOutcome, Network, NetworkKind, PolicyView,
-    SessionStatus, TxOutcome, WalletView,
+    AccountClass, AppError, EntrypointView, ErrorReply, ExecOutcome, Network, NetworkKind,
+    PolicyView, RecipientRuleView, RotateOutcome, ScopeEntryView, SessionStatus, TxOutcome,
+    WalletView,
 };
+use sesame_core::calls::SessionCall;
 use sesame_core::felt::U256;
 use sesame_core::preflight::PreflightError;
+use sesame_core::preflight::RecipientRule;
 use sesame_core::selector::selector_from_name;
 use sesame_core::session::{SessionDataShape, SessionState};
 use sesame_core::Felt;
@@ -41,6 +44,9 @@ const S_SNIP163: &str = "0x4b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b
 const S_NONE: &str = "0x7a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0";
 const S_ACTIVE: &str = "0x2c7e1f0a9b8d6e5c4a3b2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1";
 const S_CREATED: &str = "0x3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2";
+const WALLET_KEY_ROTATED: &str =
+    "0x5c2e9b4a7d0f3c6e1b8a5d2f9c4e7b0a3d6f1c8e5b2a9d4f7c0e3b6a1d8f5c2";
+const TX_ROTATE: &str = "0x1e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9";
 const TX_REGISTER: &str = "0x6d1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5be2";
 const TX_POLICY: &str = "0x1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f";
 const TX_SEND: &str = "0x5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4";
@@ -106,6 +112,9 @@ fn wallet(address: &str, public_key: &str, deployed: bool, strk: &str, eth: &str
         network: "devnet".into(),
         deployed,
         supports_sessions: deployed,
+        // An undeployed wallet reports the class Sesame will deploy.
+        account_class: AccountClass::SesameV2,
+        scoped_sessions: true,
         strk_balance: strk.into(),
         eth_balance: eth.into(),
         // As `Sesame::wallet_show` words it.
@@ -146,9 +155,42 @@ fn status(
         } else {
             0
         },
+        // Not registered, or registered by v1: see `with_scope` for a scoped one.
+        broad: false,
+        scope: Vec::new(),
+        recipients: Vec::new(),
         data_shape,
         created_at,
     }
+}
+
+/// `s` as a v2 scoped session with these pairs and recipient rules.
+fn with_scope(
+    mut s: SessionStatus,
+    pairs: &[(Felt, &str)],
+    rules: &[(Felt, Vec<Felt>)],
+) -> SessionStatus {
+    s.scope = pairs
+        .iter()
+        .map(|(to, name)| {
+            let selector = if name.starts_with("0x") {
+                Felt::from_hex_unchecked(name)
+            } else {
+                selector_from_name(name)
+            };
+            ScopeEntryView::of(&SessionCall { to: *to, selector })
+        })
+        .collect();
+    s.recipients = rules
+        .iter()
+        .map(|(token, list)| {
+            RecipientRuleView::of(&RecipientRule {
+                token: *token,
+                recipients: list.clone(),
+            })
+        })
+        .collect();
+    s
 }
 
 fn tx(hash: &str, fee: &str) -> TxOutcome {
@@ -221,16 +263,24 @@ fn replies() -> Value {
         SessionDataShape::ChipiTuple,
         NOW - 3 * 86_400,
     );
-    let expired = status(
-        S_EXPIRED,
-        SessionState::Expired,
-        NOW - 7_200,
-        400,
-        Some(vec![named("transfer"), named("approve")]),
-        SessionDataShape::ChipiTuple,
-        NOW - 86_400,
+    let strk_felt = sesame_core::spec::STRK;
+    let other_contract = Felt::from_hex_unchecked(
+        "0x7c3a5e8b1d4f6a9c2e5b8d1f4a7c0e3b6d9f2a5c8e1b4d7a0f3c6e9b2d5a8f1",
     );
-    let snip163 = status(
+    let expired = with_scope(
+        status(
+            S_EXPIRED,
+            SessionState::Expired,
+            NOW - 7_200,
+            400,
+            Some(vec![named("transfer"), named("approve")]),
+            SessionDataShape::ChipiTuple,
+            NOW - 86_400,
+        ),
+        &[(strk_felt, "transfer"), (strk_felt, "approve")],
+        &[],
+    );
+    let mut snip163 = status(
         S_SNIP163,
         SessionState::Active,
         NOW + 510,
@@ -239,6 +289,8 @@ fn replies() -> Value {
         SessionDataShape::Snip163Struct,
         NOW - 21_090,
     );
+    // A CHIPI / SNIP-163 account: its allowlist holds on every contract.
+    snip163.broad = true;
     let none = status(
         S_NONE,
         SessionState::None,
@@ -248,14 +300,22 @@ fn replies() -> Value {
         SessionDataShape::ChipiTuple,
         NOW - 7_200,
     );
-    let active = status(
-        S_ACTIVE,
-        SessionState::Active,
-        NOW + 20_460,
-        997,
-        Some(transfer_approve_other),
-        SessionDataShape::ChipiTuple,
-        NOW - 1_200,
+    let active = with_scope(
+        status(
+            S_ACTIVE,
+            SessionState::Active,
+            NOW + 20_460,
+            997,
+            Some(transfer_approve_other),
+            SessionDataShape::ChipiTuple,
+            NOW - 1_200,
+        ),
+        &[
+            (strk_felt, "transfer"),
+            (strk_felt, "approve"),
+            (other_contract, "0x5eed"),
+        ],
+        &[(strk_felt, vec![Felt::from_hex_unchecked(RECIPIENT)])],
     );
     let created = status(
         S_CREATED,
@@ -283,6 +343,8 @@ fn replies() -> Value {
                 s.is_active = false;
                 s.remaining_calls = 0;
                 s.allowed_entrypoints = Some(vec![]);
+                s.scope.clear();
+                s.recipients.clear();
                 s.seconds_left = 0;
             }
             s
@@ -406,6 +468,8 @@ fn replies() -> Value {
     just_revoked.is_active = false;
     just_revoked.remaining_calls = 0;
     just_revoked.allowed_entrypoints = Some(vec![]);
+    just_revoked.scope.clear();
+    just_revoked.recipients.clear();
     just_revoked.seconds_left = 0;
 
     let mut ok = Map::new();
@@ -472,6 +536,18 @@ fn replies() -> Value {
     put(&mut ok, "wallet_import", &w1);
     put(&mut ok, "wallets", [&w1, &w2]);
     put(&mut ok, "wallet_show", &w1);
+    let mut rotated = w1.clone();
+    rotated.public_key = WALLET_KEY_ROTATED.into();
+    put(
+        &mut ok,
+        "wallet_rotate_key",
+        RotateOutcome {
+            tx: tx(TX_ROTATE, "1800000000000000"),
+            explorer_url: None,
+            wallet: rotated,
+            sessions_ended: 3,
+        },
+    );
     put(&mut ok, "session_create", &created);
     put(
         &mut ok,

@@ -66,7 +66,7 @@ async fn main() {
     let key = session_key(999);
     let valid_until = fx.register(&key, 36_000, (n + 10) as u32, &[]).await;
     let probe = fx.outside(vec![fx.transfer(1)], valid_until);
-    let probe_sig = fx.sign(&key, &probe, valid_until);
+    let probe_sig = fx.sign_v2(&key, &probe, valid_until);
     let bounds = fx
         .relayer
         .estimate_bounds(&[relay_call(fx.user.address(), &probe, &probe_sig)])
@@ -77,7 +77,7 @@ async fn main() {
     for _ in 0..n {
         let t = Instant::now();
         let outside = fx.outside(vec![fx.transfer(1)], valid_until);
-        let sig = fx.sign(&key, &outside, valid_until);
+        let sig = fx.sign_v2(&key, &outside, valid_until);
         fx.relayer
             .invoke_with(
                 &[relay_call(fx.user.address(), &outside, &sig)],

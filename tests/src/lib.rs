@@ -48,9 +48,15 @@ pub fn predeployed_key(account: &PredeployedAccount) -> Arc<PrivateKey> {
 }
 
 impl Fixture {
-    /// Starts a chain with Sesame's class predeployed.
+    /// Starts a chain with Sesame's class (v2) predeployed: the chain the app and CLI get.
     pub async fn start() -> Fixture {
         Self::start_with(DevnetConfig::default()).await
+    }
+
+    /// Starts a chain whose accounts are of the v1 class: the v1 contract's own tests, and
+    /// the attacks v2 is measured against.
+    pub async fn start_v1() -> Fixture {
+        Self::start_with(DevnetConfig::v1()).await
     }
 
     /// Starts a chain from `config` (at least three accounts).

@@ -456,10 +456,15 @@ impl ServerState {
             .ok_or_else(|| invalid_signature(None))?;
         match signature.as_slice() {
             // A session signature names its key: check it before paying for anything.
-            [public_key, r, s, _valid_until] => {
+            // v1 accounts sign the typed data's hash, v2 accounts bind `valid_until` to it.
+            [public_key, r, s, valid_until] => {
                 let hash = outside.message_hash(chain_id, user);
                 let sig = Signature { r: *r, s: *s };
-                if !verify_signature(public_key, &hash, &sig) {
+                let v2 = sesame_core::felt::felt_to_u64(valid_until)
+                    .map(|until| sesame_core::outside::session_v2_message(hash, until));
+                let signed = verify_signature(public_key, &hash, &sig)
+                    || v2.is_some_and(|m| verify_signature(public_key, &m, &sig));
+                if !signed {
                     return Err(invalid_signature(Some(json!(
                         "the session signature does not match the typed data"
                     ))));

@@ -239,7 +239,7 @@ test("the session list draws every sample session", () => {
     "a scoped session's exact calls: names when known, else short hex",
   );
   eq(byTestid(mine, "session-scope-item").length, 3, "one item per pair");
-  eq(text(one(mine, "session-recipients")), "STRK to 0x3a1b2c…e7f8 only", "recipients");
+  eq(text(one(mine, "session-recipients")), "STRK to 0x3a1b2c…7f80 only", "recipients");
   eq(byTestid(mine, "session-broad").length, 0, "a scoped session has no Broad badge");
   const broad = items.filter((i) => byTestid(i, "session-broad").length > 0);
   eq(broad.map((i) => i.getAttribute("data-session")).join(","), sample("session_list")[2]?.session_public_key, "only the broad sample has the badge");

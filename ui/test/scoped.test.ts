@@ -377,7 +377,7 @@ test("session cards: a Broad badge with its explanation; scoped sessions show th
     "STRK · transfer | STRK · approve | 0x7c3a5e…a8f1 · 0x5eed",
     "its exact calls",
   );
-  eq(text(one(scoped, "session-recipients")), "STRK to 0x3a1b2c…e7f8 only", "its recipients");
+  eq(text(one(scoped, "session-recipients")), "STRK to 0x3a1b2c…7f80 only", "its recipients");
 });
 
 test("send: a scoped session starts on the token its scope lets it transfer; a broad one on the first", () => {

@@ -67,6 +67,10 @@ pub enum AppError {
          the clear, after which this device can no longer revoke it"
     )]
     SessionLive(String),
+    /// The wallet's contract cannot enforce what the user asked for (scopes or recipient
+    /// rules on a v1 or CHIPI account): refused rather than registered without the limit.
+    #[error("{0}")]
+    ScopeUnsupported(String),
     /// A backup file could not be written or read (the message names the file and why).
     #[error("{0}")]
     BackupFile(String),
@@ -102,6 +106,7 @@ impl AppError {
             AppError::ChainIdMismatch { .. } => "CHAIN_ID_MISMATCH",
             AppError::NotExecuted { .. } => "EXECUTION_NOT_CONFIRMED",
             AppError::BackupFile(_) => "BACKUP_FILE_ERROR",
+            AppError::ScopeUnsupported(_) => "SCOPE_UNSUPPORTED",
             AppError::Internal(_) => "INTERNAL",
         }
     }
@@ -133,6 +138,13 @@ fn session_code_for_reason(reason: &str) -> Option<&'static str> {
             "SESSION_ENTRYPOINT_NOT_ALLOWED",
         ),
         ("Session: invalid signature", "SESSION_INVALID_SIGNATURE"),
+        ("Session: call not in scope", "SESSION_CALL_NOT_IN_SCOPE"),
+        (
+            "Session: recipient not allowed",
+            "SESSION_RECIPIENT_NOT_ALLOWED",
+        ),
+        ("Session: epoch ended", "SESSION_REVOKED"),
+        ("Session: key retired", "SESSION_KEY_RETIRED"),
         (
             "Policy: exceeds per-call cap",
             "SESSION_SPENDING_LIMIT_PER_CALL",

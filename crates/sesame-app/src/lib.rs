@@ -5,6 +5,7 @@
 //! shell obtains once with a PIN or passkey and drops to lock again. Keychain and argon2id work
 //! blocks, so every vault call runs on `spawn_blocking`. No method returns secret material.
 
+mod account_class;
 pub mod activity;
 pub mod custody;
 mod error;
@@ -18,20 +19,28 @@ use std::sync::Arc;
 
 use sesame_chain::Chain;
 pub use sesame_chain::Timeouts;
+use sesame_core::Felt;
 use sesame_vault::{Pin, UnlockedVault, Vault};
 
-pub use wallets::session_account_class_hash;
+pub use account_class::{session_account_class_hash, session_account_v1_class_hash, AccountClass};
 
 pub use error::{AppError, ErrorReply};
 pub use network::{Network, NetworkKind};
 pub use sesame_chain::TxOutcome;
-pub use sessions::{ExecMode, RegisterParams};
+pub use sessions::{ExecMode, LimitSpec, RegisterParams, Scope};
 pub use views::{
-    EntrypointView, ExecOutcome, PolicyView, SessionStatus, SignedOutside, WalletView,
+    EntrypointView, ExecOutcome, PolicyView, RecipientRuleView, RotateOutcome, ScopeEntryView,
+    SessionStatus, SignedOutside, WalletView,
 };
 
-/// Sesame's own session-account class, compiled from `contracts/session_account.cairo`.
+/// Sesame's session-account class, the one new wallets get: compiled from
+/// `contracts/session_account_v2.cairo`.
 pub const SESSION_ACCOUNT_SIERRA: &str =
+    include_str!("../../../contracts/session_account_v2.sierra.json");
+
+/// Sesame's v1 session-account class (`contracts/session_account.cairo`), recognised in
+/// wallets made before v2.
+pub const SESSION_ACCOUNT_V1_SIERRA: &str =
     include_str!("../../../contracts/session_account.sierra.json");
 
 /// An unlocked vault. Dropping the last clone locks it again (the data key is zeroized).
@@ -52,6 +61,8 @@ pub struct Sesame {
     chain: Chain,
     /// What the send path learns once and reuses (see `sessions::execution`).
     relay_cache: Arc<std::sync::Mutex<sessions::RelayCache>>,
+    /// Wallets known to be v2 accounts (see `account_class`).
+    known_v2: Arc<std::sync::Mutex<std::collections::HashSet<Felt>>>,
 }
 
 impl std::fmt::Debug for Sesame {
@@ -102,6 +113,7 @@ impl Sesame {
             network,
             chain,
             relay_cache: Default::default(),
+            known_v2: Default::default(),
         })
     }
 

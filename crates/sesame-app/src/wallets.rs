@@ -4,26 +4,18 @@ use std::sync::Arc;
 
 use sesame_chain::class::{counterfactual_address, deploy_account};
 use sesame_chain::devnet::DevnetClient;
+use sesame_core::calls;
 use sesame_core::felt::to_hex;
-use sesame_core::keys::PrivateKey;
+use sesame_core::keys::{sign_rotation_proof, PrivateKey};
 use sesame_core::spec::{ETH, STRK};
 use sesame_core::Felt;
 use sesame_vault::{OwnerKeyMeta, Pin};
-use starknet_rust::core::types::contract::SierraClass;
 
-use crate::{blocking, AppError, Sesame, Unlocked, WalletView, SESSION_ACCOUNT_SIERRA};
+use crate::account_class::session_account_class_hash;
+use crate::{blocking, AccountClass, AppError, RotateOutcome, Sesame, Unlocked, WalletView};
 
 /// STRK minted to a new wallet on the local devnet, in fri (100 STRK).
 const DEVNET_FUNDING: u128 = 100_000_000_000_000_000_000;
-
-/// Class hash of Sesame's session account.
-pub fn session_account_class_hash() -> Result<Felt, AppError> {
-    let class: SierraClass = serde_json::from_str(SESSION_ACCOUNT_SIERRA)
-        .map_err(|e| AppError::Internal(format!("embedded class: {e}")))?;
-    class
-        .class_hash()
-        .map_err(|e| AppError::Internal(format!("embedded class hash: {e}")))
-}
 
 impl Sesame {
     /// Wallets of this network on this device, newest last.
@@ -48,6 +40,8 @@ impl Sesame {
         }
     }
 
+    /// The owner key of `wallet`. When a key rotation was interrupted after it reached the
+    /// chain, the staged key is the one the account answers to: it is committed here first.
     pub(crate) async fn owner_key(
         &self,
         unlocked: &Unlocked,
@@ -55,7 +49,87 @@ impl Sesame {
     ) -> Result<Arc<PrivateKey>, AppError> {
         let u = unlocked.0.clone();
         let network = self.network.name.clone();
+        let staged = blocking(move || Ok(u.staged_owner_key(&network, &wallet)?)).await?;
+        if let Some(staged) = staged {
+            if self.on_chain_public_key(wallet).await? == Some(staged.public_key()) {
+                self.commit_staged(unlocked, wallet).await?;
+                return Ok(Arc::new(staged));
+            }
+        }
+        let u = unlocked.0.clone();
+        let network = self.network.name.clone();
         blocking(move || Ok(Arc::new(u.owner_key_on(&network, &wallet)?))).await
+    }
+
+    async fn on_chain_public_key(&self, wallet: Felt) -> Result<Option<Felt>, AppError> {
+        if self.chain.class_hash_at(wallet).await?.is_none() {
+            return Ok(None);
+        }
+        let key = self.chain.call(wallet, "get_public_key", vec![]).await?;
+        Ok(key.first().copied())
+    }
+
+    async fn commit_staged(&self, unlocked: &Unlocked, wallet: Felt) -> Result<(), AppError> {
+        let u = unlocked.0.clone();
+        let network = self.network.name.clone();
+        blocking(move || Ok(u.commit_staged_owner_key(&network, &wallet).map(|_| ())?)).await
+    }
+
+    /// Replaces the owner key of a v2 wallet. The new key is stored on this device before
+    /// anything is sent; it proves itself to the account (`set_public_key` with a signature by
+    /// the new key), and the change is confirmed on-chain before the old key is dropped. The
+    /// account ends every session at a rotation: a thief's session dies with the old key.
+    pub async fn wallet_rotate_key(
+        &self,
+        unlocked: &Unlocked,
+        wallet: Option<Felt>,
+    ) -> Result<RotateOutcome, AppError> {
+        let meta = self.pick_wallet(wallet).await?;
+        let address = meta.wallet_address;
+        if self.account_class(address).await? != AccountClass::SesameV2 {
+            return Err(AppError::ScopeUnsupported(
+                "this wallet's contract cannot check a new owner key or end its sessions at a \
+                 rotation; key rotation needs a Sesame v2 wallet"
+                    .into(),
+            ));
+        }
+        // Signs with the current key, committing an interrupted rotation first.
+        let owner = self.owner_account(unlocked, address).await?;
+        let current = self
+            .on_chain_public_key(address)
+            .await?
+            .ok_or_else(|| AppError::WalletNotDeployed(to_hex(&address)))?;
+        let live_before = self
+            .session_list(Some(address))
+            .await?
+            .iter()
+            .filter(|s| s.state == sesame_core::session::SessionState::Active)
+            .count();
+        let new_key = PrivateKey::generate_os();
+        let new_public = new_key.public_key();
+        let proof = sign_rotation_proof(&new_key, address, current)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let u = unlocked.0.clone();
+        let network = self.network.name.clone();
+        blocking(move || Ok(u.stage_owner_key(&network, &address, &new_key)?)).await?;
+        let tx = owner
+            .invoke(&[calls::set_public_key(address, new_public, &proof)])
+            .await?;
+        if self.on_chain_public_key(address).await? != Some(new_public) {
+            return Err(AppError::NotExecuted {
+                tx_hash: tx.tx_hash,
+                detail: "the account does not answer to the new key; the old one still \
+                         works and the new one stays staged on this device"
+                    .into(),
+            });
+        }
+        self.commit_staged(unlocked, address).await?;
+        Ok(RotateOutcome {
+            explorer_url: self.network.explorer_tx_url(&tx.tx_hash),
+            tx,
+            wallet: self.wallet_show(Some(address)).await?,
+            sessions_ended: live_before as u32,
+        })
     }
 
     /// Creates a wallet: a new owner key, stored before anything is sent. On the local devnet
@@ -175,6 +249,12 @@ impl Sesame {
         let address = meta.wallet_address;
         let deployed = self.chain.class_hash_at(address).await?.is_some();
         let supports_sessions = deployed && self.supports_sessions(address).await?;
+        let account_class = if deployed {
+            self.account_class(address).await?
+        } else {
+            // Not on-chain yet: it will be the class Sesame deploys.
+            crate::AccountClass::SesameV2
+        };
         let strk = self.chain.erc20_balance(STRK, address).await?;
         let eth = self
             .chain
@@ -193,6 +273,8 @@ impl Sesame {
             network: meta.network,
             deployed,
             supports_sessions,
+            account_class,
+            scoped_sessions: account_class.scoped_sessions(),
             strk_balance: strk.to_string(),
             eth_balance: eth.to_string(),
             next_step,

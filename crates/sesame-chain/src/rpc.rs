@@ -3,9 +3,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use sesame_core::calls::SessionCall;
 use sesame_core::felt::{felt_to_u64, U256};
+use sesame_core::preflight::RecipientRule;
 use sesame_core::selector::selector_from_name;
-use sesame_core::session::OnChainSession;
+use sesame_core::session::{ChainStatus, OnChainSession};
 use starknet_rust::core::types::requests::{CallRequest, GetBlockWithTxHashesRequest};
 use starknet_rust::core::types::{
     BlockId, BlockTag, ExecutionResult, Felt, FunctionCall, MaybePreConfirmedBlockWithTxHashes,
@@ -112,6 +114,54 @@ pub struct ReceiptDetails {
     pub revert_reason: Option<String>,
     /// The events it emitted, as `(from_address, keys, data)`.
     pub events: Vec<(Felt, Vec<Felt>, Vec<Felt>)>,
+}
+
+/// A v2 account's view of one session: status word, scope (empty when broad) and the
+/// non-empty recipient rules among the tokens asked about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionV2 {
+    pub status: ChainStatus,
+    pub scope: Vec<SessionCall>,
+    pub recipients: Vec<RecipientRule>,
+}
+
+fn malformed(what: &str) -> ChainError {
+    ChainError::Unexpected(format!("the account returned a malformed {what}"))
+}
+
+/// The tokens whose recipient rules matter to a session: its scope's contracts, or, for a
+/// broad session, STRK and ETH.
+fn tokens_of(scope: &[SessionCall]) -> Vec<Felt> {
+    let mut tokens: Vec<Felt> = if scope.is_empty() {
+        vec![sesame_core::spec::STRK, sesame_core::spec::ETH]
+    } else {
+        scope.iter().map(|p| p.to).collect()
+    };
+    tokens.sort();
+    tokens.dedup();
+    tokens
+}
+
+/// A Cairo `Array<felt252>` return: its length, then exactly that many felts.
+fn decode_array(felts: &[Felt]) -> Option<Vec<Felt>> {
+    let (len, rest) = felts.split_first()?;
+    (felt_to_u64(len)? as usize == rest.len()).then(|| rest.to_vec())
+}
+
+/// A Cairo `Array<SessionCall>` return: its length, then `(to, selector)` pairs.
+fn decode_scope(felts: &[Felt]) -> Option<Vec<SessionCall>> {
+    let (len, rest) = felts.split_first()?;
+    if felt_to_u64(len)? as usize * 2 != rest.len() {
+        return None;
+    }
+    Some(
+        rest.chunks(2)
+            .map(|p| SessionCall {
+                to: p[0],
+                selector: p[1],
+            })
+            .collect(),
+    )
 }
 
 impl SpendingPolicyState {
@@ -301,24 +351,23 @@ impl Chain {
         OnChainSession::decode(&felts, now).map_err(|e| ChainError::Unexpected(e.to_string()))
     }
 
-    /// `get_session_data` for many `(account, session_key)` pairs and the chain time, in one
-    /// batched JSON-RPC request (one round trip however many sessions there are).
-    pub async fn session_data_many(
+    /// View calls `(contract, entrypoint, calldata)` and the chain time, in one batched
+    /// JSON-RPC request: one round trip however many calls there are.
+    pub async fn call_many(
         &self,
-        pairs: &[(Felt, Felt)],
-    ) -> Result<(u64, Vec<OnChainSession>), ChainError> {
+        calls: &[(Felt, &str, Vec<Felt>)],
+    ) -> Result<(u64, Vec<Vec<Felt>>), ChainError> {
         let mut requests = vec![ProviderRequestData::GetBlockWithTxHashes(
             GetBlockWithTxHashesRequest {
                 block_id: BlockId::Tag(BlockTag::Latest),
             },
         )];
-        let selector = selector_from_name("get_session_data");
-        requests.extend(pairs.iter().map(|(account, key)| {
+        requests.extend(calls.iter().map(|(to, entrypoint, calldata)| {
             ProviderRequestData::Call(CallRequest {
                 request: FunctionCall {
-                    contract_address: *account,
-                    entry_point_selector: selector,
-                    calldata: vec![*key],
+                    contract_address: *to,
+                    entry_point_selector: selector_from_name(entrypoint),
+                    calldata: calldata.clone(),
                 },
                 block_id: BlockId::Tag(BlockTag::Latest),
             })
@@ -342,16 +391,157 @@ impl Chain {
                 ))
             }
         };
-        let sessions = replies
+        let results = replies
             .map(|r| match r {
-                ProviderResponseData::Call(felts) => OnChainSession::decode(&felts, now)
-                    .map_err(|e| ChainError::Unexpected(e.to_string())),
+                ProviderResponseData::Call(felts) => Ok(felts),
                 _ => Err(ChainError::Unexpected(
                     "a batched call returned something else".into(),
                 )),
             })
             .collect::<Result<Vec<_>, _>>()?;
+        if results.len() != calls.len() {
+            return Err(ChainError::Unexpected(format!(
+                "{} answers to {} batched calls",
+                results.len(),
+                calls.len()
+            )));
+        }
+        Ok((now, results))
+    }
+
+    /// `get_session_data` for many `(account, session_key)` pairs and the chain time, in one
+    /// batched JSON-RPC request (one round trip however many sessions there are).
+    pub async fn session_data_many(
+        &self,
+        pairs: &[(Felt, Felt)],
+    ) -> Result<(u64, Vec<OnChainSession>), ChainError> {
+        let calls: Vec<_> = pairs
+            .iter()
+            .map(|(account, key)| (*account, "get_session_data", vec![*key]))
+            .collect();
+        let (now, replies) = self.call_many(&calls).await?;
+        let sessions = replies
+            .iter()
+            .map(|felts| {
+                OnChainSession::decode(felts, now)
+                    .map_err(|e| ChainError::Unexpected(e.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok((now, sessions))
+    }
+
+    /// SRC-5 `supports_interface(id)`. An account without SRC-5 answers `false`.
+    pub async fn supports_interface(&self, account: Felt, id: Felt) -> Result<bool, ChainError> {
+        match self.call(account, "supports_interface", vec![id]).await {
+            Ok(f) => Ok(f.first() == Some(&Felt::ONE)),
+            Err(ChainError::Rejected { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// What a v2 account says of each session beyond `get_session_data`: its status word, its
+    /// scope and its non-empty recipient rules. With `tokens`, the rules of those tokens are
+    /// read alongside (two batched requests at once); without, those of the tokens each
+    /// session may touch: its scope's contracts, or STRK and ETH for a broad session.
+    pub async fn session_v2_many(
+        &self,
+        account: Felt,
+        keys: &[Felt],
+        tokens: Option<&[Felt]>,
+    ) -> Result<Vec<SessionV2>, ChainError> {
+        let (heads, recipients) = match tokens {
+            Some(tokens) => {
+                let asks: Vec<_> = keys.iter().map(|k| (*k, tokens.to_vec())).collect();
+                tokio::try_join!(
+                    self.status_scope_many(account, keys),
+                    self.recipients_many(account, &asks)
+                )?
+            }
+            None => {
+                let heads = self.status_scope_many(account, keys).await?;
+                let asks: Vec<_> = keys
+                    .iter()
+                    .zip(&heads)
+                    .map(|(k, (_, scope))| (*k, tokens_of(scope)))
+                    .collect();
+                let recipients = self.recipients_many(account, &asks).await?;
+                (heads, recipients)
+            }
+        };
+        Ok(heads
+            .into_iter()
+            .zip(recipients)
+            .map(|((status, scope), recipients)| SessionV2 {
+                status,
+                scope,
+                recipients,
+            })
+            .collect())
+    }
+
+    async fn status_scope_many(
+        &self,
+        account: Felt,
+        keys: &[Felt],
+    ) -> Result<Vec<(ChainStatus, Vec<SessionCall>)>, ChainError> {
+        let calls: Vec<_> = keys
+            .iter()
+            .flat_map(|k| {
+                [
+                    (account, "get_session_status", vec![*k]),
+                    (account, "get_session_scope", vec![*k]),
+                ]
+            })
+            .collect();
+        let (_, replies) = self.call_many(&calls).await?;
+        replies
+            .chunks(2)
+            .map(|pair| {
+                let status = pair[0]
+                    .first()
+                    .and_then(ChainStatus::from_felt)
+                    .ok_or_else(|| malformed("session status"))?;
+                let scope = decode_scope(&pair[1]).ok_or_else(|| malformed("session scope"))?;
+                Ok((status, scope))
+            })
+            .collect()
+    }
+
+    async fn recipients_many(
+        &self,
+        account: Felt,
+        asks: &[(Felt, Vec<Felt>)],
+    ) -> Result<Vec<Vec<RecipientRule>>, ChainError> {
+        let calls: Vec<_> = asks
+            .iter()
+            .flat_map(|(k, tokens)| {
+                tokens
+                    .iter()
+                    .map(move |t| (account, "get_session_recipients", vec![*k, *t]))
+            })
+            .collect();
+        if calls.is_empty() {
+            return Ok(vec![Vec::new(); asks.len()]);
+        }
+        let (_, replies) = self.call_many(&calls).await?;
+        let mut replies = replies.into_iter();
+        asks.iter()
+            .map(|(_, tokens)| {
+                let mut rules = Vec::new();
+                for token in tokens {
+                    let felts = replies.next().ok_or_else(|| malformed("recipient list"))?;
+                    let recipients =
+                        decode_array(&felts).ok_or_else(|| malformed("recipient list"))?;
+                    if !recipients.is_empty() {
+                        rules.push(RecipientRule {
+                            token: *token,
+                            recipients,
+                        });
+                    }
+                }
+                Ok(rules)
+            })
+            .collect()
     }
 
     /// `get_spending_policy(session_key, token)` on `account`.

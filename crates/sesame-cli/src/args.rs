@@ -121,6 +121,9 @@ pub enum WalletCmd {
     },
     /// One wallet with balances.
     Show,
+    /// Replace the owner key (v2 wallets): the new key is stored on this device first, then
+    /// set on-chain with a proof that it is held. Every session of the wallet ends.
+    RotateKey,
     /// Every wallet on this network.
     List,
 }
@@ -133,18 +136,33 @@ pub enum SessionCmd {
         #[arg(long)]
         duration: Option<u64>,
     },
-    /// Register the session on-chain (one owner signature).
+    /// Register the session on-chain, with its scope, recipients and caps, in one owner
+    /// transaction.
     Register {
         #[arg(long, default_value_t = sesame_core::session::DEFAULT_MAX_CALLS)]
         max_calls: u32,
-        /// Allowed entrypoint, by name or selector; repeat. None = every non-admin entrypoint.
+        /// CONTRACT:ENTRYPOINT the session may call (CONTRACT: strk, eth or an address;
+        /// ENTRYPOINT: a name or selector); repeat. Default: strk:transfer. With
+        /// --allow-any-contract: entrypoints alone.
         #[arg(long)]
         allow: Vec<String>,
+        /// TOKEN:ADDRESS: the session may send or approve TOKEN only to the listed addresses;
+        /// repeat.
+        #[arg(long)]
+        allow_recipient: Vec<String>,
+        /// TOKEN:PER_CALL:PER_WINDOW:SECONDS: a spending cap, amounts in the token's smallest
+        /// unit (fri, wei); repeat per token.
+        #[arg(long)]
+        limit: Vec<String>,
+        /// Broad session: the --allow entrypoints (none = every non-admin entrypoint) on ANY
+        /// contract. A leaked key could then call them on every token or bridge.
+        #[arg(long)]
+        allow_any_contract: bool,
         /// Expiry (unix seconds); default: the one chosen at creation.
         #[arg(long)]
         valid_until: Option<u64>,
     },
-    /// Execute calls with the session, gasless through a relayer, or --direct.
+    /// Execute calls with the session, gasless: a relayer or a paymaster pays.
     Execute {
         /// CONTRACT:ENTRYPOINT[:ARG,...]; CONTRACT may be strk or eth; u256 args as u256:VALUE.
         #[arg(long, required = true)]
@@ -155,9 +173,6 @@ pub enum SessionCmd {
         /// A SNIP-29 paymaster URL (sponsored); its API key comes from SESAME_PAYMASTER_API_KEY.
         #[arg(long)]
         paymaster: Option<String>,
-        /// The session signs the account's own transaction; the account pays.
-        #[arg(long)]
-        direct: bool,
     },
     /// Sign an outside execution for a third-party relayer or paymaster; print it as JSON.
     SignOutside {

@@ -14,10 +14,10 @@ use std::sync::Arc;
 use clap::Parser;
 use serde_json::{json, Value};
 use sesame_app::local_devnet::LocalDevnet;
-use sesame_app::{AppError, ExecMode, Network, RegisterParams, Sesame, Unlocked};
+use sesame_app::{AppError, ExecMode, LimitSpec, Network, RegisterParams, Sesame, Unlocked};
 use sesame_core::calls::SpendingLimit;
 use sesame_core::felt::{parse_address, U256};
-use sesame_core::spec::{parse_call, parse_contract, parse_entrypoint};
+use sesame_core::spec::{parse_call, parse_contract};
 use sesame_vault::{Pin, Vault};
 
 use args::{Cli, Command, DevnetCmd, PolicyCmd, SessionCmd, VaultCmd, WalletCmd};
@@ -36,6 +36,25 @@ fn data_dir() -> PathBuf {
 
 fn to_json<T: serde::Serialize>(v: T) -> Result<Value, AppError> {
     serde_json::to_value(v).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// `TOKEN:PER_CALL:PER_WINDOW:SECONDS`, amounts in the token's smallest unit.
+fn parse_limit(spec: &str) -> Result<LimitSpec, AppError> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let [token, per_call, per_window, seconds] = parts.as_slice() else {
+        return Err(bad(format!(
+            "'{spec}' is not a spending cap: write TOKEN:PER_CALL:PER_WINDOW:SECONDS, \
+             e.g. strk:1000000000000000000:5000000000000000000:86400"
+        )));
+    };
+    Ok(LimitSpec {
+        token: token.to_string(),
+        max_per_call: per_call.to_string(),
+        max_per_window: per_window.to_string(),
+        window_seconds: seconds
+            .parse()
+            .map_err(|_| bad(format!("'{seconds}' is not a number of seconds")))?,
+    })
 }
 
 fn bad(e: impl std::fmt::Display) -> AppError {
@@ -133,6 +152,18 @@ async fn run(mut ctx: Ctx) -> Result<Value, AppError> {
                     }
                 }
                 WalletCmd::Show => to_json(app.wallet_show(address_arg(&ctx.cli.wallet)?).await?),
+                WalletCmd::RotateKey => {
+                    let u = ctx.unlock(&app).await?;
+                    let out = app
+                        .wallet_rotate_key(&u, address_arg(&ctx.cli.wallet)?)
+                        .await?;
+                    let mut v = to_json(&out)?;
+                    v["notice"] = json!(format!(
+                        "every session of this wallet has ended ({} were active); the new owner key is stored on this device",
+                        out.sessions_ended
+                    ));
+                    Ok(v)
+                }
                 WalletCmd::List => to_json(json!({ "wallets": app.wallets().await? })),
             }
         }
@@ -263,18 +294,24 @@ async fn session(ctx: &mut Ctx, app: &Sesame, cmd: SessionCmd) -> Result<Value, 
         SessionCmd::Register {
             max_calls,
             allow,
+            allow_recipient,
+            limit,
+            allow_any_contract,
             valid_until,
         } => {
-            let allowed = allow
+            let limits = limit
                 .iter()
-                .map(|a| parse_entrypoint(a))
+                .map(|l| parse_limit(l))
                 .collect::<Result<Vec<_>, _>>()?;
-            let u = ctx.unlock(app).await?;
-            let params = RegisterParams {
+            let params = RegisterParams::from_specs(
                 max_calls,
-                allowed_entrypoints: allowed,
+                &allow,
+                allow_any_contract,
+                &allow_recipient,
+                &limits,
                 valid_until,
-            };
+            )?;
+            let u = ctx.unlock(app).await?;
             let (tx, status) = app.session_register(&u, wallet, session, params).await?;
             to_json(json!({ "tx": tx, "status": status }))
         }
@@ -282,25 +319,23 @@ async fn session(ctx: &mut Ctx, app: &Sesame, cmd: SessionCmd) -> Result<Value, 
             call,
             relayer,
             paymaster,
-            direct,
         } => {
             let calls = call
                 .iter()
                 .map(|c| parse_call(c))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(bad)?;
-            let mode = match (direct, relayer.as_deref(), paymaster) {
-                (true, None, None) => ExecMode::Direct,
-                (false, None, Some(url)) => ExecMode::Paymaster {
+            let mode = match (relayer.as_deref(), paymaster) {
+                (None, Some(url)) => ExecMode::Paymaster {
                     url,
                     // A credential: from the environment, never from argv.
                     api_key: std::env::var("SESAME_PAYMASTER_API_KEY")
                         .ok()
                         .filter(|k| !k.is_empty()),
                 },
-                (false, None | Some("default"), None) => ExecMode::Relayer(None),
-                (false, Some(addr), None) => ExecMode::Relayer(Some(parse_address(addr)?)),
-                _ => return Err(bad("choose one of --relayer, --paymaster and --direct")),
+                (None | Some("default"), None) => ExecMode::Relayer(None),
+                (Some(addr), None) => ExecMode::Relayer(Some(parse_address(addr)?)),
+                _ => return Err(bad("choose one of --relayer and --paymaster")),
             };
             let u = ctx.unlock(app).await?;
             to_json(

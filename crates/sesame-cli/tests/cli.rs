@@ -257,14 +257,16 @@ async fn preflight_refuses_before_anything_is_signed_or_sent() {
             "--max-calls",
             "1",
             "--allow",
-            "transfer",
-            "--allow",
-            "get_public_key",
+            "strk:transfer",
         ]);
-        // Outside the allowlist.
+        // Outside the scope: another entrypoint on the token, the same one on another token.
         u.fails(
             &["session", "execute", "--call", "strk:approve:0x1,u256:5"],
-            "SESSION_ENTRYPOINT_NOT_ALLOWED",
+            "SESSION_CALL_NOT_IN_SCOPE",
+        );
+        u.fails(
+            &["session", "execute", "--call", "eth:transfer:0x1,u256:5"],
+            "SESSION_CALL_NOT_IN_SCOPE",
         );
         // An admin entrypoint, even on the wallet itself.
         let admin = format!("{wallet:#x}:revoke_session_key:0x1");
@@ -315,7 +317,29 @@ async fn preflight_refuses_before_anything_is_signed_or_sent() {
     let u = user.clone();
     blocking(move || {
         u.ok(&["session", "create", "--duration", "600"]);
-        u.ok(&["session", "register", "--max-calls", "10"]);
+        // Broad, with an allowlist: another entrypoint is refused on every contract.
+        u.ok(&[
+            "session",
+            "register",
+            "--max-calls",
+            "10",
+            "--allow-any-contract",
+            "--allow",
+            "transfer",
+        ]);
+        u.fails(
+            &["session", "execute", "--call", "eth:approve:0x1,u256:5"],
+            "SESSION_ENTRYPOINT_NOT_ALLOWED",
+        );
+        u.ok(&["session", "create", "--duration", "600"]);
+        // Broad with no allowlist: still never the account itself.
+        u.ok(&[
+            "session",
+            "register",
+            "--max-calls",
+            "10",
+            "--allow-any-contract",
+        ]);
         let selfcall = format!("{wallet:#x}:get_public_key");
         u.fails(
             &["session", "execute", "--call", &selfcall],
@@ -380,17 +404,33 @@ async fn two_sessions_live_side_by_side_and_revoke_all_ends_both() {
     );
     let wallet = felt(&sessions[0]["wallet"]);
     for s in [&first, &second] {
-        assert!(!fx
+        let word = fx
             .chain
-            .session_data(wallet, felt(&s["session_public_key"]))
+            .call(
+                wallet,
+                "get_session_status",
+                vec![felt(&s["session_public_key"])],
+            )
             .await
-            .unwrap()
-            .is_registered());
+            .unwrap();
+        assert_eq!(
+            word,
+            vec![sesame_core::felt::short_string("revoked").unwrap()]
+        );
     }
-    // Nothing live is left: a second revoke-all sends nothing.
+    // On v2 revoke-all is one O(1) call that also ends sessions this device never saw, so it
+    // is always sent; a session registered afterwards works.
+    let call = transfer_arg(fx.recipient, 1);
     let u = user.clone();
-    let again = blocking(move || u.ok(&["session", "revoke-all"])).await;
-    assert!(again["tx"].is_null());
+    let (again, fresh) = blocking(move || {
+        let again = u.ok(&["session", "revoke-all"]);
+        u.ok(&["session", "create"]);
+        u.ok(&["session", "register"]);
+        (again, u.ok(&["session", "execute", "--call", &call]))
+    })
+    .await;
+    assert!(again["tx"]["tx_hash"].is_string(), "{again}");
+    assert!(fresh["tx_hash"].is_string(), "{fresh}");
 }
 
 #[tokio::test]
@@ -450,7 +490,7 @@ async fn a_signed_outside_execution_from_the_cli_is_relayed_by_another_account()
 }
 
 #[tokio::test]
-async fn direct_mode_executes_with_the_session_and_the_account_pays() {
+async fn a_scoped_session_with_recipients_and_a_cap_is_registered_in_one_transaction() {
     if !keychain_available() {
         return;
     }
@@ -460,23 +500,264 @@ async fn direct_mode_executes_with_the_session_and_the_account_pays() {
     let w = blocking(move || {
         let w = u.ok(&["wallet", "create"]);
         u.ok(&["session", "create"]);
-        u.ok(&["session", "register", "--max-calls", "4"]);
         w
     })
     .await;
     let wallet = felt(&w["address"]);
-    let before = fx.strk(wallet).await;
-    let call = transfer_arg(fx.recipient, 500);
-    let u = user.clone();
-    let e = blocking(move || u.ok(&["session", "execute", "--direct", "--call", &call])).await;
     assert_eq!(
-        (e["mode"].as_str(), e["remaining_calls"].as_u64()),
-        (Some("direct"), Some(3))
+        (w["account_class"].as_str(), w["scoped_sessions"].as_bool()),
+        (Some("sesame-v2"), Some(true))
+    );
+    let nonce_before = fx.chain.nonce(wallet).await.unwrap();
+    let friend = format!("strk:{:#x}", fx.recipient);
+    let u = user.clone();
+    let r = blocking(move || {
+        u.ok(&[
+            "session",
+            "register",
+            "--max-calls",
+            "5",
+            "--allow",
+            "strk:transfer",
+            "--allow-recipient",
+            &friend,
+            "--limit",
+            "strk:1000:5000:3600",
+        ])
+    })
+    .await;
+    // Registration, cap and recipients: exactly one owner transaction.
+    assert_eq!(
+        fx.chain.nonce(wallet).await.unwrap(),
+        nonce_before + Felt::ONE
+    );
+    let s = &r["status"];
+    assert_eq!(
+        (s["state"].as_str(), s["broad"].as_bool()),
+        (Some("active"), Some(false)),
+        "{s}"
+    );
+    assert_eq!(s["scope"].as_array().unwrap().len(), 1, "{s}");
+    assert_eq!(
+        (
+            s["scope"][0]["contract_name"].as_str(),
+            s["scope"][0]["entrypoint"].as_str()
+        ),
+        (Some("STRK"), Some("transfer"))
+    );
+    assert_eq!(
+        felt(&s["recipients"][0]["recipients"][0]),
+        fx.recipient,
+        "{s}"
+    );
+    let u = user.clone();
+    let p = blocking(move || u.ok(&["session", "policy", "get", "--token", "strk"])).await;
+    assert_eq!(p["max_per_call"], "1000");
+
+    // The listed recipient gets paid.
+    let paid_before = fx.strk(fx.recipient).await;
+    let to_friend = transfer_arg(fx.recipient, 500);
+    let u = user.clone();
+    let e = blocking(move || u.ok(&["session", "execute", "--call", &to_friend])).await;
+    assert_eq!(e["remaining_calls"], 4);
+    assert_eq!(fx.strk(fx.recipient).await, paid_before + 500);
+
+    // Anyone else, or anything outside the scope, is refused before anything is signed.
+    let stranger = fx.devnet.accounts()[0].address;
+    let (wallet_before, relayer_nonce) = (
+        fx.strk(wallet).await,
+        fx.chain.nonce(fx.relayer.address()).await.unwrap(),
+    );
+    let to_stranger = transfer_arg(stranger, 500);
+    let eth = format!("eth:transfer:{:#x},u256:1", fx.recipient);
+    let u = user.clone();
+    let (refused, out_of_scope, status) = blocking(move || {
+        (
+            u.fails(
+                &["session", "execute", "--call", &to_stranger],
+                "SESSION_RECIPIENT_NOT_ALLOWED",
+            ),
+            u.fails(
+                &["session", "execute", "--call", &eth],
+                "SESSION_CALL_NOT_IN_SCOPE",
+            ),
+            u.ok(&["session", "status"]),
+        )
+    })
+    .await;
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("recipients"),
+        "{refused}"
     );
     assert!(
-        fx.strk(wallet).await < before - 500,
-        "the account paid a fee on top of the transfer"
+        out_of_scope["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ETH"),
+        "{out_of_scope}"
     );
+    assert_eq!(status["remaining_calls"], 4);
+    assert_eq!(fx.strk(wallet).await, wallet_before);
+    assert_eq!(
+        fx.chain.nonce(fx.relayer.address()).await.unwrap(),
+        relayer_nonce,
+        "nothing was sent"
+    );
+}
+
+#[tokio::test]
+async fn a_broad_session_needs_the_explicit_flag_and_direct_mode_is_gone() {
+    if !keychain_available() {
+        return;
+    }
+    let fx = Fixture::start().await;
+    let user = std::sync::Arc::new(User::new(&fx));
+    let u = user.clone();
+    let (bare, broad) = blocking(move || {
+        u.ok(&["wallet", "create"]);
+        u.ok(&["session", "create"]);
+        // An entrypoint without a contract is not a scope.
+        let bare = u.fails(
+            &["session", "register", "--allow", "transfer"],
+            "INVALID_ARGUMENT",
+        );
+        let broad = u.ok(&[
+            "session",
+            "register",
+            "--allow-any-contract",
+            "--allow",
+            "transfer",
+        ]);
+        (bare, broad)
+    })
+    .await;
+    assert!(
+        bare["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("CONTRACT:ENTRYPOINT"),
+        "{bare}"
+    );
+    let s = &broad["status"];
+    assert_eq!(
+        (s["broad"].as_bool(), s["scope"].as_array().map(Vec::len)),
+        (Some(true), Some(0)),
+        "{s}"
+    );
+    assert_eq!(s["allowed_entrypoints"][0]["name"], "transfer");
+    // The session never signs the account's own transaction: the flag no longer exists.
+    let out = Command::new(env!("CARGO_BIN_EXE_sesame"))
+        .args([
+            "session",
+            "execute",
+            "--direct",
+            "--call",
+            "strk:transfer:0x1,u256:1",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--direct"));
+}
+
+#[tokio::test]
+async fn rotating_the_owner_key_ends_every_session_and_the_new_key_takes_over() {
+    if !keychain_available() {
+        return;
+    }
+    let fx = Fixture::start().await;
+    let user = std::sync::Arc::new(User::new(&fx));
+    let u = user.clone();
+    let w = blocking(move || {
+        let w = u.ok(&["wallet", "create"]);
+        u.ok(&["session", "create"]);
+        u.ok(&["session", "register"]);
+        w
+    })
+    .await;
+    let wallet = felt(&w["address"]);
+    let old_key = felt(&w["public_key"]);
+    let u = user.clone();
+    let r = blocking(move || u.ok(&["wallet", "rotate-key"])).await;
+    assert_eq!(r["sessions_ended"], 1, "{r}");
+    assert!(r["notice"].as_str().unwrap().contains("every session"));
+    let new_key = felt(&r["wallet"]["public_key"]);
+    assert_ne!(new_key, old_key);
+    let on_chain = fx
+        .chain
+        .call(wallet, "get_public_key", vec![])
+        .await
+        .unwrap();
+    assert_eq!(on_chain, vec![new_key], "the chain answers to the new key");
+    let call = transfer_arg(fx.recipient, 1);
+    let u = user.clone();
+    let (status, refused, fresh) = blocking(move || {
+        let status = u.ok(&["session", "status"]);
+        let refused = u.fails(&["session", "execute", "--call", &call], "SESSION_REVOKED");
+        // The new key signs the next registration.
+        u.ok(&["session", "create"]);
+        let fresh = u.ok(&["session", "register"]);
+        u.ok(&["session", "execute", "--call", &call]);
+        (status, refused, fresh)
+    })
+    .await;
+    assert_eq!(status["state"], "revoked", "{status}");
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("revoked"));
+    assert_eq!(fresh["status"]["state"], "active");
+}
+
+#[tokio::test]
+async fn a_v1_wallet_gets_broad_sessions_only_and_no_rotation() {
+    if !keychain_available() {
+        return;
+    }
+    let fx = Fixture::start_v1().await;
+    let user = std::sync::Arc::new(User::new(&fx));
+    let account = fx.devnet.accounts()[0].clone();
+    let address = format!("{:#x}", account.address);
+    let key = format!("{:#x}", account.private_key);
+    let u = user.clone();
+    let (imported, scoped, rotate, broad) = blocking(move || {
+        let (ok, imported) = u.run_with(&["wallet", "import", "--address", &address], &[PIN, &key]);
+        assert!(ok, "{imported}");
+        u.ok(&["session", "create"]);
+        let scoped = u.fails(&["session", "register"], "SCOPE_UNSUPPORTED");
+        let rotate = u.fails(&["wallet", "rotate-key"], "SCOPE_UNSUPPORTED");
+        let broad = u.ok(&[
+            "session",
+            "register",
+            "--allow-any-contract",
+            "--allow",
+            "transfer",
+        ]);
+        (imported, scoped, rotate, broad)
+    })
+    .await;
+    assert_eq!(
+        (
+            imported["account_class"].as_str(),
+            imported["scoped_sessions"].as_bool()
+        ),
+        (Some("sesame-v1"), Some(false))
+    );
+    assert!(
+        scoped["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("every"),
+        "{scoped}"
+    );
+    assert!(
+        rotate["error"]["message"].as_str().unwrap().contains("v2"),
+        "{rotate}"
+    );
+    assert_eq!(broad["status"]["broad"], true);
 }
 
 #[tokio::test]

@@ -132,6 +132,59 @@ pub fn upgrade(account: Felt, new_class_hash: Felt) -> Call {
     Call::new(account, "upgrade", vec![new_class_hash])
 }
 
+/// What a v2 account refuses at registration, and what would make a session weaker than the
+/// user meant, checked before the owner signs: a scope must name at least one pair, never the
+/// account itself, address 0 or an admin entrypoint; a recipient rule must list someone; a
+/// spending cap needs a window and a per-call cap within the window cap; a token appears once.
+pub fn check_registration(
+    account: Felt,
+    scope: Option<&[SessionCall]>,
+    recipients: &[(Felt, Vec<Felt>)],
+    limits: &[(Felt, SpendingLimit)],
+) -> Result<(), String> {
+    if let Some(scope) = scope {
+        if scope.is_empty() {
+            return Err("name at least one CONTRACT:ENTRYPOINT the session may call".into());
+        }
+        for pair in scope {
+            if pair.to == Felt::ZERO || pair.to == account {
+                return Err(
+                    "a session's scope may not name the account itself or address 0".into(),
+                );
+            }
+            if crate::selector::is_admin_selector_v2(&pair.selector) {
+                return Err(format!(
+                    "a session may never call the admin entrypoint {}",
+                    crate::selector::known_name(&pair.selector).unwrap_or("(admin)")
+                ));
+            }
+        }
+    }
+    for (i, (token, list)) in recipients.iter().enumerate() {
+        if list.is_empty() {
+            return Err("a recipient rule must list at least one address".into());
+        }
+        if list.contains(&Felt::ZERO) {
+            return Err("0x0 is not a recipient".into());
+        }
+        if recipients[..i].iter().any(|(t, _)| t == token) {
+            return Err("give each token's recipients in one rule".into());
+        }
+    }
+    for (i, (token, limit)) in limits.iter().enumerate() {
+        if limit.window_seconds == 0 {
+            return Err("a spending window must be at least 1 second".into());
+        }
+        if limit.max_per_call > limit.max_per_window {
+            return Err("the per-call cap cannot exceed the window cap".into());
+        }
+        if limits[..i].iter().any(|(t, _)| t == token) {
+            return Err("give each token one spending cap".into());
+        }
+    }
+    Ok(())
+}
+
 /// ERC-20 `transfer(recipient, amount)`.
 pub fn erc20_transfer(token: Felt, recipient: Felt, amount: U256) -> Call {
     let mut calldata = vec![recipient];
@@ -243,5 +296,76 @@ mod tests {
             .map(|v| Felt::from(*v))
             .collect();
         assert_eq!(call.calldata, expected);
+    }
+
+    #[test]
+    fn a_registration_is_checked_before_the_owner_signs() {
+        let account = Felt::from(0xaccu32);
+        let token = Felt::from(0x70cu32);
+        let good = [SessionCall::new(token, "transfer")];
+        let cap = |per_call: u128, per_window: u128, window| SpendingLimit {
+            max_per_call: U256::from_u128(per_call),
+            max_per_window: U256::from_u128(per_window),
+            window_seconds: window,
+        };
+        let friend = Felt::from(7u8);
+        assert_eq!(
+            check_registration(
+                account,
+                Some(&good),
+                &[(token, vec![friend])],
+                &[(token, cap(1, 2, 60))]
+            ),
+            Ok(())
+        );
+        // A broad session has no scope to check.
+        assert_eq!(check_registration(account, None, &[], &[]), Ok(()));
+        let refused = [
+            check_registration(account, Some(&[]), &[], &[]),
+            check_registration(
+                account,
+                Some(&[SessionCall::new(account, "transfer")]),
+                &[],
+                &[],
+            ),
+            check_registration(
+                account,
+                Some(&[SessionCall::new(Felt::ZERO, "transfer")]),
+                &[],
+                &[],
+            ),
+            check_registration(
+                account,
+                Some(&[SessionCall::new(token, "upgrade")]),
+                &[],
+                &[],
+            ),
+            check_registration(account, Some(&good), &[(token, vec![])], &[]),
+            check_registration(
+                account,
+                Some(&good),
+                &[(token, vec![friend]), (token, vec![friend])],
+                &[],
+            ),
+            check_registration(account, Some(&good), &[], &[(token, cap(1, 2, 0))]),
+            check_registration(account, Some(&good), &[], &[(token, cap(3, 2, 60))]),
+            check_registration(
+                account,
+                Some(&good),
+                &[],
+                &[(token, cap(1, 2, 60)), (token, cap(1, 2, 60))],
+            ),
+        ];
+        for r in refused {
+            assert!(r.is_err());
+        }
+        assert!(check_registration(
+            account,
+            Some(&[SessionCall::new(token, "upgrade")]),
+            &[],
+            &[]
+        )
+        .unwrap_err()
+        .contains("upgrade"));
     }
 }

@@ -37,11 +37,48 @@ pub const SPENDING_ENTRYPOINTS: [&str; 4] = [
     "increaseAllowance",
 ];
 
+/// The v2 account blocks these too, on any contract (its admin list is v1's plus these).
+pub const V2_ADMIN_ENTRYPOINTS: [&str; 4] = [
+    "add_or_update_session_key_scoped",
+    "revoke_all_session_keys",
+    "set_session_recipients",
+    "execute_from_outside",
+];
+
 /// Whether `selector` is one of [`ADMIN_ENTRYPOINTS`].
 pub fn is_admin_selector(selector: &Felt) -> bool {
     ADMIN_ENTRYPOINTS
         .iter()
         .any(|name| selector_from_name(name) == *selector)
+}
+
+/// Whether the v2 account refuses `selector` to a session: v1's list plus
+/// [`V2_ADMIN_ENTRYPOINTS`].
+pub fn is_admin_selector_v2(selector: &Felt) -> bool {
+    is_admin_selector(selector)
+        || V2_ADMIN_ENTRYPOINTS
+            .iter()
+            .any(|name| selector_from_name(name) == *selector)
+}
+
+/// The v2 account's six token selectors, each with the calldata index of the recipient or
+/// spender it names; the `u256` amount follows at the next two felts. Recipient rules and
+/// spending policies read exactly these.
+pub const TOKEN_ENTRYPOINTS_V2: [(&str, usize); 6] = [
+    ("transfer", 0),
+    ("approve", 0),
+    ("increase_allowance", 0),
+    ("increaseAllowance", 0),
+    ("transfer_from", 1),
+    ("transferFrom", 1),
+];
+
+/// For a v2 token selector, the calldata index of the recipient or spender it names.
+pub fn recipient_index_v2(selector: &Felt) -> Option<usize> {
+    TOKEN_ENTRYPOINTS_V2
+        .iter()
+        .find(|(name, _)| selector_from_name(name) == *selector)
+        .map(|(_, i)| *i)
 }
 
 /// Whether `selector` is one of [`SPENDING_ENTRYPOINTS`].
@@ -72,6 +109,7 @@ pub fn known_name(selector: &Felt) -> Option<&'static str> {
     KNOWN_NAMES
         .iter()
         .chain(ADMIN_ENTRYPOINTS.iter())
+        .chain(V2_ADMIN_ENTRYPOINTS.iter())
         .find(|name| selector_from_name(name) == *selector)
         .copied()
 }

@@ -129,6 +129,33 @@ fn felt_to_u32(felt: &Felt) -> Option<u32> {
     felt_to_u128(felt).and_then(|v| u32::try_from(v).ok())
 }
 
+/// A v2 account's own word on a session (`get_session_status`), which unlike
+/// `get_session_data` tells a revoked key, or one ended by revoke-all or a key rotation,
+/// from one never registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChainStatus {
+    None,
+    Active,
+    Expired,
+    Exhausted,
+    Revoked,
+}
+
+impl ChainStatus {
+    /// Decodes the short string the account returns; `None` for anything else.
+    pub fn from_felt(felt: &Felt) -> Option<Self> {
+        Some(match crate::felt::decode_short_string(felt)?.as_str() {
+            "none" => ChainStatus::None,
+            "active" => ChainStatus::Active,
+            "expired" => ChainStatus::Expired,
+            "exhausted" => ChainStatus::Exhausted,
+            "revoked" => ChainStatus::Revoked,
+            _ => return None,
+        })
+    }
+}
+
 /// What this device remembers about a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -166,6 +193,22 @@ pub fn derive_state(
     }
 }
 
+/// The user-facing state on a v2 account, where the chain's status word is the authority: a
+/// key ended by revoke-all or a key rotation reads `revoked` even though this device never
+/// revoked it, and no local mark is needed to tell revoked from never registered.
+pub fn derive_state_v2(local: Option<LocalMark>, status: ChainStatus) -> SessionState {
+    match status {
+        ChainStatus::Active => SessionState::Active,
+        ChainStatus::Expired | ChainStatus::Exhausted => SessionState::Expired,
+        ChainStatus::Revoked => SessionState::Revoked,
+        ChainStatus::None => match local {
+            None => SessionState::None,
+            Some(LocalMark::Revoked) => SessionState::Revoked,
+            Some(_) => SessionState::Created,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +231,51 @@ mod tests {
 
     fn f(v: u64) -> Felt {
         Felt::from(v)
+    }
+
+    #[test]
+    fn v2_status_words_decode_and_anything_else_is_refused() {
+        let word = |s: &str| crate::felt::short_string(s).unwrap();
+        assert_eq!(
+            ChainStatus::from_felt(&word("active")),
+            Some(ChainStatus::Active)
+        );
+        assert_eq!(
+            ChainStatus::from_felt(&word("revoked")),
+            Some(ChainStatus::Revoked)
+        );
+        assert_eq!(
+            ChainStatus::from_felt(&word("exhausted")),
+            Some(ChainStatus::Exhausted)
+        );
+        assert_eq!(ChainStatus::from_felt(&word("paused")), None);
+        assert_eq!(ChainStatus::from_felt(&Felt::ONE), None);
+    }
+
+    #[test]
+    fn on_v2_the_chain_word_decides_and_a_local_key_alone_is_created() {
+        use LocalMark::*;
+        assert_eq!(
+            derive_state_v2(Some(Registered), ChainStatus::Revoked),
+            SessionState::Revoked
+        );
+        assert_eq!(
+            derive_state_v2(Some(Registered), ChainStatus::Exhausted),
+            SessionState::Expired
+        );
+        assert_eq!(
+            derive_state_v2(Some(Created), ChainStatus::Active),
+            SessionState::Active
+        );
+        assert_eq!(
+            derive_state_v2(Some(Created), ChainStatus::None),
+            SessionState::Created
+        );
+        assert_eq!(
+            derive_state_v2(Some(Revoked), ChainStatus::None),
+            SessionState::Revoked
+        );
+        assert_eq!(derive_state_v2(None, ChainStatus::None), SessionState::None);
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub enum SpecError {
     BadAmount(String),
     #[error("'{amount}' has more than {decimals} decimals")]
     TooManyDecimals { amount: String, decimals: u8 },
+    #[error("'{0}' is not a scope entry: write CONTRACT:ENTRYPOINT, e.g. strk:transfer")]
+    BadScope(String),
+    #[error("'{0}' is not a recipient rule: write TOKEN:ADDRESS, e.g. strk:0x4a3…")]
+    BadRecipient(String),
 }
 
 /// Resolves a contract: `strk`, `eth`, or an address.
@@ -75,6 +79,40 @@ pub fn parse_call(spec: &str) -> Result<Call, SpecError> {
         selector,
         calldata,
     })
+}
+
+fn split_pair(spec: &str) -> Option<(&str, &str)> {
+    let (a, b) = spec.trim().split_once(':')?;
+    (!a.is_empty() && !b.is_empty() && !b.contains(':')).then_some((a, b))
+}
+
+/// Parses `CONTRACT:ENTRYPOINT` (`strk:transfer`, `0x49d…:approve`): one pair a scoped session
+/// may call.
+pub fn parse_scope_entry(spec: &str) -> Result<crate::calls::SessionCall, SpecError> {
+    let (contract, entrypoint) =
+        split_pair(spec).ok_or_else(|| SpecError::BadScope(spec.into()))?;
+    let bad = |source| SpecError::BadArgument {
+        spec: spec.to_string(),
+        source,
+    };
+    Ok(crate::calls::SessionCall {
+        to: parse_contract(contract).map_err(bad)?,
+        selector: parse_entrypoint(entrypoint).map_err(bad)?,
+    })
+}
+
+/// Parses `TOKEN:ADDRESS` (`strk:0x4a3…`): an address the session may send or approve the
+/// token to.
+pub fn parse_recipient(spec: &str) -> Result<(Felt, Felt), SpecError> {
+    let (token, address) = split_pair(spec).ok_or_else(|| SpecError::BadRecipient(spec.into()))?;
+    let bad = |source| SpecError::BadArgument {
+        spec: spec.to_string(),
+        source,
+    };
+    Ok((
+        parse_contract(token).map_err(bad)?,
+        parse_address(address).map_err(bad)?,
+    ))
 }
 
 /// `"1.5"` with 18 decimals → 1 500 000 000 000 000 000.
@@ -181,5 +219,40 @@ mod tests {
             parse_units("0.1234567", 6),
             Err(SpecError::TooManyDecimals { .. })
         ));
+    }
+
+    #[test]
+    fn scope_entries_and_recipients_parse_symbols_names_and_addresses() {
+        let pair = parse_scope_entry("strk:transfer").unwrap();
+        assert_eq!(
+            (pair.to, pair.selector),
+            (STRK, selector_from_name("transfer"))
+        );
+        let pair = parse_scope_entry(
+            "0x123:0x83afd3f4caedc6eebf44246fe54e38c95e3179a5ec9ea81740eca5b482d12e",
+        )
+        .unwrap();
+        assert_eq!(pair.to, Felt::from(0x123u32));
+        assert_eq!(
+            parse_recipient("eth:0xabc").unwrap(),
+            (ETH, Felt::from(0xabcu32))
+        );
+        for bad in [
+            "strk",
+            "strk:",
+            ":transfer",
+            "strk:transfer:1",
+            "nope:transfer",
+            "strk:tr ansfer",
+        ] {
+            assert!(parse_scope_entry(bad).is_err(), "{bad}");
+        }
+        for bad in ["strk", "strk:alice", "strk:0xabc:1", ":0xabc"] {
+            assert!(parse_recipient(bad).is_err(), "{bad}");
+        }
+        assert!(parse_scope_entry("strk")
+            .unwrap_err()
+            .to_string()
+            .contains("CONTRACT:ENTRYPOINT"));
     }
 }

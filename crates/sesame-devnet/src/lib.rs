@@ -27,12 +27,12 @@ use starknet_devnet_types::traits::TryHashProducer;
 pub use starknet_types_core::felt::Felt;
 use tokio::sync::oneshot;
 
-/// Sesame's session account, compiled from `contracts/session_account.cairo`.
+/// Sesame's v1 session account, compiled from `contracts/session_account.cairo`.
 pub const SESSION_ACCOUNT_SIERRA: &str =
     include_str!("../../../contracts/session_account.sierra.json");
 
-/// The v2 session account, compiled from `contracts/session_account_v2.cairo`. Devnet
-/// predeploys it instead of v1 when it is [`DevnetConfig::account_class_sierra`].
+/// The v2 session account, compiled from `contracts/session_account_v2.cairo`: the class
+/// devnet predeploys by default.
 pub const SESSION_ACCOUNT_V2_SIERRA: &str =
     include_str!("../../../contracts/session_account_v2.sierra.json");
 
@@ -61,11 +61,18 @@ pub struct DevnetConfig {
 }
 
 impl DevnetConfig {
-    /// The default chain with funded accounts of the v2 session-account class instead of v1.
-    /// (Devnet writes the owner key into `Account_public_key`, which both classes read.)
+    /// The default chain: funded accounts of the v2 session-account class, the class Sesame
+    /// deploys for new wallets.
     pub fn v2() -> Self {
+        DevnetConfig::default()
+    }
+
+    /// The same chain with accounts of the v1 class (wallets made before v2, and the v1
+    /// contract's own tests). Devnet writes the owner key into `Account_public_key`, which both
+    /// classes read.
+    pub fn v1() -> Self {
         DevnetConfig {
-            account_class_sierra: Some(SESSION_ACCOUNT_V2_SIERRA.to_string()),
+            account_class_sierra: Some(SESSION_ACCOUNT_SIERRA.to_string()),
             ..DevnetConfig::default()
         }
     }
@@ -79,7 +86,7 @@ impl Default for DevnetConfig {
             accounts: 3,
             initial_balance: 1_000_000_000_000_000_000_000,
             dump_path: None,
-            account_class_sierra: Some(SESSION_ACCOUNT_SIERRA.to_string()),
+            account_class_sierra: Some(SESSION_ACCOUNT_V2_SIERRA.to_string()),
         }
     }
 }

@@ -16,4 +16,4 @@ mod use_cases;
 pub use config::ShellConfig;
 pub use recovery::BackupReply;
 pub use state::{AppState, Shell};
-pub use use_cases::{open_explorer_link, SendPreview, TokenInfo};
+pub use use_cases::{open_explorer_link, RegisterRequest, SendPreview, TokenInfo};

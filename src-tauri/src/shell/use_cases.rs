@@ -4,12 +4,12 @@
 use serde::Serialize;
 use sesame_app::activity::ActivityEntry;
 use sesame_app::{
-    AppError, ErrorReply, ExecMode, ExecOutcome, PolicyView, RegisterParams, Sesame, SessionStatus,
-    TxOutcome, WalletView,
+    AppError, ErrorReply, ExecMode, ExecOutcome, LimitSpec, PolicyView, RegisterParams,
+    RotateOutcome, Sesame, SessionStatus, TxOutcome, WalletView,
 };
 use sesame_core::calls::{erc20_transfer, SpendingLimit};
 use sesame_core::felt::{parse_address, parse_felt, to_hex, U256};
-use sesame_core::spec::{format_units, parse_contract, parse_entrypoint, ETH, STRK};
+use sesame_core::spec::{format_units, parse_contract, ETH, STRK};
 use sesame_core::Felt;
 
 use super::Shell;
@@ -20,6 +20,20 @@ pub struct TokenInfo {
     pub symbol: &'static str,
     pub address: String,
     pub decimals: u8,
+}
+
+/// What the UI sends to register a session (see [`RegisterParams::from_specs`]).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct RegisterRequest {
+    pub max_calls: u32,
+    pub allow: Vec<String>,
+    #[serde(default)]
+    pub allow_any_contract: bool,
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    #[serde(default)]
+    pub policies: Vec<LimitSpec>,
+    pub valid_until: Option<u64>,
 }
 
 /// The send preview: preflight and the balance change, before anything is signed.
@@ -130,6 +144,26 @@ impl Shell {
         self.app().await?.wallet_show(opt_felt(wallet)?).await
     }
 
+    pub async fn wallet_rotate_key(
+        &self,
+        wallet: &Option<String>,
+    ) -> Result<RotateOutcome, AppError> {
+        let (app, u) = (self.app().await?, self.unlocked().await?);
+        let out = app.wallet_rotate_key(&u, opt_felt(wallet)?).await?;
+        self.record(
+            &app,
+            &out.wallet.address,
+            None,
+            "rotate",
+            format!(
+                "Owner key rotated; {} active session(s) ended",
+                out.sessions_ended
+            ),
+            Some(&out.tx.tx_hash),
+        );
+        Ok(out)
+    }
+
     pub async fn session_create(
         &self,
         wallet: &Option<String>,
@@ -154,25 +188,37 @@ impl Shell {
         &self,
         wallet: &Option<String>,
         session: &Option<String>,
-        max_calls: u32,
-        allow: &[String],
-        valid_until: Option<u64>,
+        request: &RegisterRequest,
     ) -> Result<(TxOutcome, SessionStatus), AppError> {
         let (app, u) = (self.app().await?, self.unlocked().await?);
-        let allowed = allow
-            .iter()
-            .filter(|a| !a.trim().is_empty())
-            .map(|a| parse_entrypoint(a))
-            .collect::<Result<Vec<_>, _>>()?;
-        let params = RegisterParams {
-            max_calls,
-            allowed_entrypoints: allowed,
-            valid_until,
-        };
+        let params = RegisterParams::from_specs(
+            request.max_calls,
+            &request.allow,
+            request.allow_any_contract,
+            &request.recipients,
+            &request.policies,
+            request.valid_until,
+        )?;
         let (tx, status) = app
             .session_register(&u, opt_felt(wallet)?, opt_felt(session)?, params)
             .await?;
-        let summary = format!("Session registered: {max_calls} calls");
+        let scope = if status.broad {
+            "broad".to_string()
+        } else {
+            status
+                .scope
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{} · {}",
+                        p.contract_name.as_deref().unwrap_or(&p.contract),
+                        p.entrypoint.as_deref().unwrap_or(&p.selector)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let summary = format!("Session registered: {} calls, {scope}", request.max_calls);
         self.record(
             &app,
             &status.wallet,

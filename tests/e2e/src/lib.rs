@@ -199,6 +199,27 @@ impl App {
         }
     }
 
+    /// Sets the first `<select>` matching `css` to `value` and fires `change`, as a person's
+    /// pick does (WebKit's driver does not click `<option>`s reliably).
+    pub async fn choose(&self, css: &str, value: &str) {
+        let script = "const el = document.querySelector(arguments[0]); if (!el) return false; \
+                      el.value = arguments[1]; el.dispatchEvent(new Event('input', {bubbles: true})); \
+                      el.dispatchEvent(new Event('change', {bubbles: true})); return el.value === arguments[1];";
+        let done = self
+            .client
+            .execute(
+                script,
+                vec![serde_json::json!(css), serde_json::json!(value)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            done,
+            serde_json::json!(true),
+            "no option {value:?} in {css}"
+        );
+    }
+
     /// Scrolls the first element matching `css` to the middle of the window.
     pub async fn show(&self, css: &str) {
         let script = "const el = document.querySelector(arguments[0]); if (el) el.scrollIntoView({block: 'center'});";

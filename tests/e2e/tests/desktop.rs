@@ -179,14 +179,52 @@ async fn a_person_goes_from_nothing_to_a_gasless_transfer_and_back_to_a_revoked_
     );
     app.screenshot("03-dashboard").await;
 
-    // A session allowed to transfer, 10 calls: create → register.
+    // A session scoped to STRK transfers (the form's default), 10 calls, that may pay only
+    // the recipient: create → register, the scope and the recipient rule in one transaction.
+    let wallet = sesame_core::felt::parse_felt(&address).unwrap();
+    let nonce_before = fx.chain.nonce(wallet).await.unwrap();
     app.click("new-session").await;
     app.fill("session-max-calls", "10").await;
+    app.click("recipients-add").await;
+    app.fill("recipient-addresses", &format!("{:#x}", fx.recipient))
+        .await;
+    app.screenshot("04a-new-session-scoped").await;
     app.click("session-submit").await;
     app.wait_text("session-state", "active", |t| t.trim() == "active")
         .await;
+    no_error_banner(&app, "after registering the scoped session").await;
+    assert_eq!(
+        fx.chain.nonce(wallet).await.unwrap(),
+        nonce_before + sesame_core::Felt::ONE,
+        "registration, scope and recipients went in one owner transaction"
+    );
     let transfer_session = session_with(&app, "transfer").await;
     wait_in(&app, &transfer_session, "session-remaining", "10").await;
+    let scope_text = app
+        .client
+        .find(Locator::Css(&format!(
+            "{transfer_session} [data-testid=\"session-entrypoints\"]"
+        )))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(scope_text.contains("STRK · transfer"), "{scope_text}");
+    let recipients_text = app
+        .client
+        .find(Locator::Css(&format!(
+            "{transfer_session} [data-testid=\"session-recipients\"]"
+        )))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        recipients_text.starts_with("STRK to 0x"),
+        "{recipients_text}"
+    );
     app.show(&transfer_session).await;
     app.screenshot("04-session-active").await;
 
@@ -210,15 +248,36 @@ async fn a_person_goes_from_nothing_to_a_gasless_transfer_and_back_to_a_revoked_
         .await;
     app.show("[data-testid=\"send-result\"]").await;
     app.screenshot("06-send-result").await;
+    no_error_banner(&app, "after the send").await;
     assert!(tx.len() > 20);
     assert_eq!(fx.strk(fx.recipient).await, before + ONE_AND_A_HALF_STRK);
     let _ = app.click("send-close").await;
     wait_in(&app, &transfer_session, "session-remaining", "9").await;
 
-    // A second session that may only approve: a transfer is refused with its message.
+    // Anyone but the listed recipient is refused before anything is signed or sent.
+    let stranger = fx.devnet.accounts()[0].address;
+    let wallet_before = fx.strk(wallet).await;
+    click_in(&app, &transfer_session, "session-send").await;
+    app.fill("send-recipient", &format!("{stranger:#x}")).await;
+    app.fill("send-amount", "1").await;
+    app.click("send-preview").await;
+    let refusal = app
+        .wait_text("send-refusal", "a refusal", |t| !t.is_empty())
+        .await;
+    assert!(refusal.contains("recipients"), "{refusal}");
+    app.show("[data-testid=\"send-refusal\"]").await;
+    app.screenshot("06b-send-refused-other-recipient").await;
+    assert_eq!(fx.strk(wallet).await, wallet_before, "nothing was sent");
+    let _ = app.click("send-close").await;
+    wait_in(&app, &transfer_session, "session-remaining", "9").await;
+
+    // A second session that may only approve STRK: a transfer is refused with its message.
     app.click("new-session").await;
-    app.click("session-allow-transfer").await;
-    app.click("session-allow-approve").await;
+    app.choose(
+        "[data-testid=\"new-session-form\"] [data-testid=\"scope-entrypoint\"]",
+        "approve",
+    )
+    .await;
     app.click("session-submit").await;
     let approve_session = loop {
         let items = app
@@ -233,6 +292,7 @@ async fn a_person_goes_from_nothing_to_a_gasless_transfer_and_back_to_a_revoked_
         }
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     };
+    no_error_banner(&app, "after registering the approve session").await;
     click_in(&app, &approve_session, "session-send").await;
     app.fill("send-recipient", &format!("{:#x}", fx.recipient))
         .await;
@@ -243,7 +303,7 @@ async fn a_person_goes_from_nothing_to_a_gasless_transfer_and_back_to_a_revoked_
         .await;
     assert!(refusal.contains("transfer"), "{refusal}");
     app.show("[data-testid=\"send-refusal\"]").await;
-    app.screenshot("07-send-refused-outside-allowlist").await;
+    app.screenshot("07-send-refused-outside-scope").await;
     let _ = app.click("send-close").await;
 
     // Revoke the transfer session, with confirmation; the badge reads revoked, a send is refused.
@@ -252,13 +312,7 @@ async fn a_person_goes_from_nothing_to_a_gasless_transfer_and_back_to_a_revoked_
     app.screenshot("08-revoke-confirm").await;
     app.click("confirm-ok").await;
     wait_in(&app, &transfer_session, "session-state", "revoked").await;
-    wait_in(
-        &app,
-        &transfer_session,
-        "session-entrypoints",
-        "none (revoked)",
-    )
-    .await;
+    no_error_banner(&app, "after revoking").await;
     app.show(&transfer_session).await;
     app.screenshot("09-session-revoked").await;
     click_in(&app, &transfer_session, "session-send").await;
@@ -279,6 +333,33 @@ async fn a_person_goes_from_nothing_to_a_gasless_transfer_and_back_to_a_revoked_
     );
     let _ = app.click("send-close").await;
 
+    // Rotate the owner key, with confirmation: the approve session, the one still live, ends;
+    // the chain answers to the new key.
+    let old_key = fx
+        .chain
+        .call(wallet, "get_public_key", vec![])
+        .await
+        .unwrap();
+    app.click("rotate-key").await;
+    app.find("confirm-dialog").await;
+    app.screenshot("09b-rotate-confirm").await;
+    app.click("rotate-key-confirm").await;
+    let ended = app
+        .wait_text("rotate-key-sessions", "the sessions ended", |t| {
+            !t.is_empty()
+        })
+        .await;
+    assert!(ended.contains('1'), "{ended}");
+    no_error_banner(&app, "after rotating the owner key").await;
+    let new_key = fx
+        .chain
+        .call(wallet, "get_public_key", vec![])
+        .await
+        .unwrap();
+    assert_ne!(new_key, old_key, "the chain answers to a new key");
+    wait_in(&app, &approve_session, "session-state", "revoked").await;
+    app.screenshot("09c-rotated").await;
+
     // Lock, a wrong PIN shows its error, the right one unlocks.
     app.click("lock").await;
     app.fill("pin-input", "9999").await;
@@ -292,7 +373,8 @@ async fn a_person_goes_from_nothing_to_a_gasless_transfer_and_back_to_a_revoked_
     app.click("pin-submit").await;
     app.find("wallet-address").await;
     // Back on the dashboard, the sessions are read again from the chain.
-    wait_in(&app, &approve_session, "session-state", "active").await;
+    wait_in(&app, &approve_session, "session-state", "revoked").await;
+    no_error_banner(&app, "after unlocking again").await;
     app.screenshot("12-unlocked-again").await;
 
     // A forgotten PIN: restore the onboarding backup under a new PIN. The replace box is

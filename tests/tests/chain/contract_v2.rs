@@ -398,7 +398,7 @@ async fn an_expired_session_cannot_sign_an_invoke_even_inside_the_validation_rou
 #[tokio::test]
 async fn v1_a_leaked_session_key_makes_the_account_pay_fees_with_any_tip_even_when_expired_or_reverting(
 ) {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(204);
     let valid_until = fx.register(&key, 3600, 10, &[]).await;
 
@@ -584,7 +584,7 @@ async fn a_scoped_session_cannot_reach_the_bridge_and_a_selector_only_session_ca
 /// token and every recipient, and an empty allowlist reaches the bridge.
 #[tokio::test]
 async fn v1_a_transfer_session_reaches_every_token_and_recipient_and_an_open_one_the_bridge() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let bridge = funded_bridge(&fx).await;
     let a = fx.user.address();
     let anyone = Felt::from(0xbeefu32);
@@ -1148,7 +1148,7 @@ async fn a_key_rotation_with_a_valid_proof_ends_every_older_session() {
 /// The v1 column of E: v1 rotates with no proof, accepts key 0, and its sessions live on.
 #[tokio::test]
 async fn v1_sessions_outlive_a_key_rotation_and_key_zero_is_accepted() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let a = fx.user.address();
     let key = session_key(254);
     let valid_until = fx.register(&key, 3600, 10, &[]).await;
@@ -1335,7 +1335,7 @@ async fn a_revoked_key_cannot_be_registered_again_and_its_presigned_execution_st
 /// The v1 column of G: registering a revoked key again revives what it signed before.
 #[tokio::test]
 async fn v1_registering_a_revoked_key_again_revives_an_execution_signed_before() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let a = fx.user.address();
     let key = session_key(272);
     let valid_until = fx.register(&key, 36_000, 5, &[]).await;
@@ -1704,7 +1704,7 @@ async fn the_boundary_attack_that_beat_the_fixed_window_is_refused() {
 
 #[tokio::test]
 async fn v1_the_fixed_window_lets_twice_the_cap_through_around_its_boundary() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(312);
     let valid_until = fx.register(&key, 30 * 86_400, 100, &[]).await;
     fx.user
@@ -1833,7 +1833,7 @@ async fn the_spend_log_holds_32_distinct_times_per_window() {
 async fn a_v1_account_upgrades_in_place_keeps_its_owner_and_ends_its_v1_sessions() {
     let fx = Fixture::start_with(DevnetConfig {
         accounts: 4,
-        ..DevnetConfig::default()
+        ..DevnetConfig::v1()
     })
     .await;
     let u_addr = fx.user.address();
@@ -2143,7 +2143,7 @@ async fn snip9_rules_and_owner_signatures_are_unchanged() {
 
 #[tokio::test]
 async fn fee_figures() {
-    let (v1, v2) = tokio::join!(Fixture::start(), Fixture::start_v2());
+    let (v1, v2) = tokio::join!(Fixture::start_v1(), Fixture::start_v2());
     let mut lines = Vec::new();
     let mut row = |what: &str, d: &ReceiptDetails| {
         lines.push(format!(

@@ -16,7 +16,7 @@ use sesame_tests::{assert_refused, predeployed_key, session_key, Fixture};
 
 #[tokio::test]
 async fn the_owner_transfers_through_execute_and_a_wrong_key_is_refused() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let before = fx.strk(fx.recipient).await;
     fx.user.invoke(&[fx.transfer(777)]).await.unwrap();
     assert_eq!(fx.strk(fx.recipient).await, before + 777);
@@ -29,7 +29,7 @@ async fn the_owner_transfers_through_execute_and_a_wrong_key_is_refused() {
 
 #[tokio::test]
 async fn is_valid_signature_accepts_the_owner_and_rejects_anything_else() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let owner = predeployed_key(&fx.devnet.accounts()[0]);
     let hash = Felt::from(0xabcdefu64);
     let sig = owner.sign(&hash).unwrap();
@@ -70,7 +70,7 @@ async fn is_valid_signature_accepts_the_owner_and_rejects_anything_else() {
 
 #[tokio::test]
 async fn the_owner_can_rotate_its_key_and_the_old_key_stops_working() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let new_key = Arc::new(session_key(92));
     fx.user
         .invoke(&[Call::new(
@@ -97,7 +97,7 @@ async fn the_owner_can_rotate_its_key_and_the_old_key_stops_working() {
 
 #[tokio::test]
 async fn src5_reports_the_account_and_snip9_v2_interfaces_only() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let ids = [
         "0x3f918d17e5ee77373b56385708f855659a07f75997f365cf87748628532a055",
         "0x2ceccef7f994940b3962a6c67e0ba4fcd37df7d131417c604f91e03caecc1cd",
@@ -195,7 +195,7 @@ async fn an_unreachable_node_is_a_clear_error() {
 
 #[tokio::test]
 async fn a_session_cannot_reach_the_owner_key() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(94);
     let valid_until = fx.register(&key, 3600, 10, &[]).await;
     let call = Call::new(fx.user.address(), "set_public_key", vec![key.public_key()]);

@@ -49,7 +49,7 @@ async fn prepare(
 
 #[tokio::test]
 async fn the_paymaster_reports_itself_available_and_lists_strk() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let server = server(&fx, Tamper::Honest).await;
     let client = client(&server);
     assert!(client.is_available().await.unwrap());
@@ -61,7 +61,7 @@ async fn the_paymaster_reports_itself_available_and_lists_strk() {
 
 #[tokio::test]
 async fn a_sponsored_session_transfer_moves_tokens_uses_one_call_and_costs_the_user_no_fee() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let server = server(&fx, Tamper::Honest).await;
     let client = client(&server);
     let key = session_key(40);
@@ -101,7 +101,7 @@ async fn a_sponsored_session_transfer_moves_tokens_uses_one_call_and_costs_the_u
 
 #[tokio::test]
 async fn in_gas_token_mode_the_user_pays_exactly_the_quoted_fee_transfer() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let server = server(&fx, Tamper::Honest).await;
     let client = client(&server);
     let key = session_key(41);
@@ -135,7 +135,7 @@ async fn in_gas_token_mode_the_user_pays_exactly_the_quoted_fee_transfer() {
 
 #[tokio::test]
 async fn a_wrong_or_missing_api_key_is_refused_with_its_code() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let server = server(&fx, Tamper::Honest).await;
     let calls = vec![fx.transfer(1)];
     let sponsored = ExecutionParameters::sponsored();
@@ -161,7 +161,7 @@ async fn a_wrong_or_missing_api_key_is_refused_with_its_code() {
 
 #[tokio::test]
 async fn a_gas_token_the_paymaster_does_not_take_is_refused_with_its_code() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let server = server(&fx, Tamper::Honest).await;
     let client = client(&server);
     let calls = vec![fx.transfer(1)];
@@ -181,7 +181,7 @@ async fn a_gas_token_the_paymaster_does_not_take_is_refused_with_its_code() {
 
 #[tokio::test]
 async fn a_paymaster_that_changes_the_users_calls_is_refused_before_signing() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let calls = vec![fx.transfer(700), fx.transfer(1)];
     let sponsored = ExecutionParameters::sponsored();
     let user_before = fx.strk(fx.user.address()).await;
@@ -213,7 +213,7 @@ async fn a_paymaster_that_changes_the_users_calls_is_refused_before_signing() {
 /// Why the check above matters: typed data with a swapped recipient, if signed, executes.
 #[tokio::test]
 async fn signed_typed_data_with_a_swapped_recipient_would_pay_the_paymaster() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(42);
     let valid_until = fx.register(&key, 3600, 10, &[]).await;
     let liar = server(&fx, Tamper::Recipient).await;
@@ -251,7 +251,7 @@ async fn signed_typed_data_with_a_swapped_recipient_would_pay_the_paymaster() {
 
 #[tokio::test]
 async fn a_paymaster_that_went_down_gives_paymaster_unavailable() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let server = server(&fx, Tamper::Honest).await;
     let url = server.url().to_string();
     let client = client(&server);
@@ -277,7 +277,7 @@ async fn a_paymaster_that_went_down_gives_paymaster_unavailable() {
 
 #[tokio::test]
 async fn a_session_the_account_refuses_comes_back_with_the_contracts_reason() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let server = server(&fx, Tamper::Honest).await;
     let client = client(&server);
     let key = session_key(43); // never registered
@@ -307,7 +307,7 @@ async fn a_session_the_account_refuses_comes_back_with_the_contracts_reason() {
 
 #[tokio::test]
 async fn a_forged_session_signature_is_refused_as_invalid_signature() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let server = server(&fx, Tamper::Honest).await;
     let client = client(&server);
     let key = session_key(44);

@@ -44,7 +44,7 @@ async fn a_node_with_another_spec_version_is_refused_with_a_clear_error() {
 
 #[tokio::test]
 async fn a_real_devnet_passes_the_version_check() {
-    let fx = sesame_tests::Fixture::start().await;
+    let fx = sesame_tests::Fixture::start_v1().await;
     assert!(
         fx.chain.spec_version().starts_with("0.10."),
         "{}",
@@ -87,7 +87,7 @@ async fn a_node_that_never_answers_fails_with_network_timeout_instead_of_hanging
 
 #[tokio::test]
 async fn the_same_short_timeouts_are_no_problem_for_a_node_that_answers() {
-    let fx = sesame_tests::Fixture::start().await;
+    let fx = sesame_tests::Fixture::start_v1().await;
     let chain = Chain::connect_with(&fx.devnet.rpc_url(), short())
         .await
         .unwrap();

@@ -9,7 +9,7 @@ use sesame_tests::{assert_refused, session_key, Fixture};
 
 #[tokio::test]
 async fn registering_a_session_makes_it_active_with_every_call_left() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(1);
     let before = fx
         .chain
@@ -42,7 +42,7 @@ async fn registering_a_session_makes_it_active_with_every_call_left() {
 
 #[tokio::test]
 async fn a_relayed_session_transfer_moves_tokens_uses_one_call_and_costs_the_user_no_fee() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(2);
     let valid_until = fx.register(&key, 3600, 10, &[]).await;
     let user_before = fx.strk(fx.user.address()).await;
@@ -67,7 +67,7 @@ async fn a_relayed_session_transfer_moves_tokens_uses_one_call_and_costs_the_use
 
 #[tokio::test]
 async fn after_revocation_the_session_is_refused_and_reads_as_revoked() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(3);
     let valid_until = fx.register(&key, 3600, 10, &[]).await;
     fx.relay(&key, vec![fx.transfer(1)], valid_until)
@@ -94,7 +94,7 @@ async fn after_revocation_the_session_is_refused_and_reads_as_revoked() {
 
 #[tokio::test]
 async fn an_update_resets_calls_used_and_replaces_the_allowlist() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(4);
     let transfer = selector_from_name("transfer");
     let approve = selector_from_name("approve");
@@ -127,7 +127,7 @@ async fn an_update_resets_calls_used_and_replaces_the_allowlist() {
 
 #[tokio::test]
 async fn only_the_account_itself_may_register_a_session() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(5);
     let now = fx.now().await;
     // The relayer calls the user's account directly: not the account itself.

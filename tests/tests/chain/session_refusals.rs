@@ -11,7 +11,7 @@ use sesame_tests::{assert_refused, session_key, Fixture};
 
 #[tokio::test]
 async fn a_session_past_its_expiry_is_refused() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(10);
     let valid_until = fx.register(&key, 600, 10, &[]).await;
     fx.relay(&key, vec![fx.transfer(1)], valid_until)
@@ -40,7 +40,7 @@ async fn a_session_past_its_expiry_is_refused() {
 
 #[tokio::test]
 async fn a_signature_claiming_another_valid_until_is_refused() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(11);
     let valid_until = fx.register(&key, 3600, 10, &[]).await;
     let outside = fx.outside(vec![fx.transfer(1)], valid_until);
@@ -59,7 +59,7 @@ async fn a_signature_claiming_another_valid_until_is_refused() {
 
 #[tokio::test]
 async fn an_unregistered_session_key_is_refused() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(12);
     let valid_until = fx.now().await + 3600;
     assert_refused(
@@ -70,7 +70,7 @@ async fn an_unregistered_session_key_is_refused() {
 
 #[tokio::test]
 async fn a_signature_by_a_key_other_than_the_registered_one_is_refused() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(13);
     let impostor = session_key(14);
     let valid_until = fx.register(&key, 3600, 10, &[]).await;
@@ -85,7 +85,7 @@ async fn a_signature_by_a_key_other_than_the_registered_one_is_refused() {
 
 #[tokio::test]
 async fn a_session_with_no_calls_left_is_refused() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(15);
     let valid_until = fx.register(&key, 3600, 2, &[]).await;
     fx.relay(&key, vec![fx.transfer(1)], valid_until)
@@ -103,7 +103,7 @@ async fn a_session_with_no_calls_left_is_refused() {
 
 #[tokio::test]
 async fn each_of_the_nine_admin_selectors_is_refused_even_when_allowlisted() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(16);
     let mut allowed: Vec<Felt> = ADMIN_ENTRYPOINTS
         .iter()
@@ -126,7 +126,7 @@ async fn each_of_the_nine_admin_selectors_is_refused_even_when_allowlisted() {
 
 #[tokio::test]
 async fn a_self_call_is_refused_while_the_allowlist_is_empty_and_allowed_when_listed() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(17);
     let self_call = Call::new(fx.user.address(), "get_public_key", vec![]);
     let valid_until = fx.register(&key, 3600, 10, &[]).await;
@@ -143,7 +143,7 @@ async fn a_self_call_is_refused_while_the_allowlist_is_empty_and_allowed_when_li
 
 #[tokio::test]
 async fn a_selector_outside_a_non_empty_allowlist_is_refused() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(18);
     let valid_until = fx
         .register(&key, 3600, 10, &[selector_from_name("approve")])
@@ -162,7 +162,7 @@ async fn a_selector_outside_a_non_empty_allowlist_is_refused() {
 
 #[tokio::test]
 async fn a_replayed_nonce_is_refused() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(19);
     let valid_until = fx.register(&key, 3600, 10, &[]).await;
     let outside = fx.outside(vec![fx.transfer(1)], valid_until);
@@ -199,7 +199,7 @@ async fn a_replayed_nonce_is_refused() {
 
 #[tokio::test]
 async fn an_outside_execution_past_execute_before_is_refused() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(20);
     let valid_until = fx.register(&key, 3600, 10, &[]).await;
     let mut outside = fx.outside(vec![fx.transfer(1)], valid_until);
@@ -213,7 +213,7 @@ async fn an_outside_execution_past_execute_before_is_refused() {
 
 #[tokio::test]
 async fn an_outside_execution_for_a_named_caller_is_refused_from_anyone_else() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(21);
     let valid_until = fx.register(&key, 3600, 10, &[]).await;
     let mut outside = fx.outside(vec![fx.transfer(1)], valid_until);
@@ -234,7 +234,7 @@ async fn an_outside_execution_for_a_named_caller_is_refused_from_anyone_else() {
 
 #[tokio::test]
 async fn a_refusal_is_also_an_on_chain_revert_when_the_relayer_skips_simulation() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(22);
     let valid_until = fx.now().await + 3600;
     let outside = fx.outside(vec![fx.transfer(1)], valid_until);

@@ -16,7 +16,7 @@ fn limit(per_call: u128, per_window: u128, window: u64) -> SpendingLimit {
 
 #[tokio::test]
 async fn a_policy_round_trips_and_can_be_removed() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(30);
     fx.register(&key, 3600, 10, &[]).await;
     fx.user
@@ -47,7 +47,7 @@ async fn a_policy_round_trips_and_can_be_removed() {
 
 #[tokio::test]
 async fn a_transfer_over_the_per_call_cap_is_refused_and_one_at_the_cap_passes() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(31);
     let valid_until = fx.register(&key, 3600, 10, &[]).await;
     fx.user
@@ -65,7 +65,7 @@ async fn a_transfer_over_the_per_call_cap_is_refused_and_one_at_the_cap_passes()
 
 #[tokio::test]
 async fn the_window_cap_refuses_spend_beyond_it_until_the_window_passes() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(32);
     let valid_until = fx.register(&key, 36_000, 10, &[]).await;
     fx.user
@@ -98,7 +98,7 @@ async fn the_window_cap_refuses_spend_beyond_it_until_the_window_passes() {
 
 #[tokio::test]
 async fn two_calls_in_one_execution_count_together_against_the_window() {
-    let fx = Fixture::start().await;
+    let fx = Fixture::start_v1().await;
     let key = session_key(33);
     let valid_until = fx.register(&key, 3600, 10, &[]).await;
     fx.user

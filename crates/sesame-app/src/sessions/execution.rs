@@ -1,6 +1,7 @@
 //! Executing calls with a session: preflight first (nothing is signed when it refuses), then
-//! a relayer, a SNIP-29 paymaster (its answer checked before signing) or the account itself;
-//! or signing an outside execution for a third party to submit.
+//! a relayer or a SNIP-29 paymaster (its answer checked before signing); or signing an
+//! outside execution for a third party to submit. A session never signs the account's own
+//! transaction: the v2 account refuses that, so a leaked key cannot spend its fee.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -9,19 +10,19 @@ use std::time::{Duration, Instant};
 use sesame_chain::devnet::DevnetClient;
 use sesame_chain::paymaster::{ApiKey, ExecutionParameters, PaymasterClient};
 use sesame_chain::relay_call;
-use sesame_chain::{FixedBounds, OwnerAccount, SessionAccount, TxOutcome};
+use sesame_chain::{FixedBounds, OwnerAccount, SessionV2, TxOutcome};
 use sesame_core::felt::to_hex;
 use sesame_core::keys::PrivateKey;
 use sesame_core::outside::{random_nonce, Call, OutsideExecution, SessionSignature, ANY_CALLER};
-use sesame_core::preflight::{self, PolicyView as PreflightPolicy, PreflightInput};
-use sesame_core::selector::is_spending_selector;
+use sesame_core::preflight::{self, AccountRules, PolicyView as PreflightPolicy, PreflightInput};
+use sesame_core::selector::{is_spending_selector, recipient_index_v2};
 use sesame_core::session::{LocalMark, OnChainSession};
 use sesame_core::Felt;
 use sesame_vault::SessionMeta;
 
 use super::{local_mark, EXPIRY_MARGIN_SECS};
 use crate::views::{ExecOutcome, SessionStatus, SignedOutside};
-use crate::{blocking, AppError, Sesame, Unlocked};
+use crate::{blocking, AccountClass, AppError, Sesame, Unlocked};
 
 /// Who submits a session execution and pays for it.
 #[derive(Clone, PartialEq, Eq)]
@@ -35,8 +36,6 @@ pub enum ExecMode {
         url: String,
         api_key: Option<String>,
     },
-    /// The session signs the account's own INVOKE; the account pays.
-    Direct,
 }
 
 impl std::fmt::Debug for ExecMode {
@@ -48,7 +47,6 @@ impl std::fmt::Debug for ExecMode {
                 .debug_struct("Paymaster")
                 .field("url", url)
                 .finish_non_exhaustive(),
-            ExecMode::Direct => f.write_str("Direct"),
         }
     }
 }
@@ -135,10 +133,20 @@ impl Sesame {
         wallet: Felt,
         session: Felt,
         calls: &[Call],
+        class: AccountClass,
     ) -> Result<Vec<PreflightPolicy>, AppError> {
+        // Accounts of other families may have no spending policies at all: never call what is
+        // not there.
+        if class == AccountClass::Other {
+            return Ok(Vec::new());
+        }
+        let metered = |selector: &Felt| match class {
+            AccountClass::SesameV2 => recipient_index_v2(selector).is_some(),
+            _ => is_spending_selector(selector),
+        };
         let mut tokens: Vec<Felt> = calls
             .iter()
-            .filter(|c| is_spending_selector(&c.selector))
+            .filter(|c| metered(&c.selector))
             .map(|c| c.to)
             .collect();
         tokens.sort();
@@ -159,22 +167,47 @@ impl Sesame {
         Ok(out)
     }
 
-    /// Runs preflight for `calls`; returns the chain view of the session it checked.
+    /// Runs preflight for `calls`; returns the chain view of the session it checked and the
+    /// wallet's class (which decides how the session signs).
     async fn preflight(
         &self,
         wallet: Felt,
         meta: &SessionMeta,
         calls: &[Call],
-    ) -> Result<OnChainSession, AppError> {
-        // Three independent reads: one round trip of latency instead of three.
-        let (chain, now, policies) = tokio::try_join!(
+    ) -> Result<(OnChainSession, AccountClass), AppError> {
+        let class = self.account_class(wallet).await?;
+        let mut tokens: Vec<Felt> = calls.iter().map(|c| c.to).collect();
+        tokens.sort();
+        tokens.dedup();
+        let key = meta.session_public_key;
+        // Independent reads: one round trip of latency instead of several.
+        let (chain, now, policies, v2) = tokio::try_join!(
             async {
-                let s = self.chain.session_data(wallet, meta.session_public_key);
+                let s = self.chain.session_data(wallet, key);
                 s.await.map_err(AppError::from)
             },
             async { self.chain.block_timestamp().await.map_err(AppError::from) },
-            self.policies_for(wallet, meta.session_public_key, calls),
+            self.policies_for(wallet, key, calls, class),
+            async {
+                if class != AccountClass::SesameV2 {
+                    return Ok::<Option<SessionV2>, AppError>(None);
+                }
+                let keys = [key];
+                let v = self
+                    .chain
+                    .session_v2_many(wallet, &keys, Some(&tokens))
+                    .await?;
+                Ok(v.into_iter().next())
+            },
         )?;
+        let rules = match &v2 {
+            Some(v2) => AccountRules::V2 {
+                status: v2.status,
+                scope: &v2.scope,
+                recipients: &v2.recipients,
+            },
+            None => AccountRules::V1,
+        };
         preflight::check(&PreflightInput {
             account: wallet,
             session: &chain,
@@ -183,20 +216,43 @@ impl Sesame {
             margin: EXPIRY_MARGIN_SECS,
             calls,
             policies: &policies,
+            rules,
         })?;
-        Ok(chain)
+        Ok((chain, class))
     }
 
+    /// The session's signature of an outside execution whose hash is `hash`, in the form the
+    /// wallet's class verifies (v2 binds `valid_until` into the signed message).
+    async fn session_signature(
+        &self,
+        unlocked: &Unlocked,
+        meta: &SessionMeta,
+        class: AccountClass,
+        hash: &Felt,
+        valid_until: u64,
+    ) -> Result<[Felt; 4], AppError> {
+        let key = self.session_key(unlocked, meta.session_public_key).await?;
+        let public = meta.session_public_key;
+        let signed = match class {
+            AccountClass::SesameV2 => SessionSignature::sign_v2_as(&key, public, hash, valid_until),
+            _ => SessionSignature::sign_as(&key, public, hash, valid_until),
+        };
+        Ok(signed
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .to_felts())
+    }
+
+    #[allow(clippy::too_many_arguments)]
     async fn sign_outside_execution(
         &self,
         unlocked: &Unlocked,
         wallet: Felt,
         meta: &SessionMeta,
         chain: &OnChainSession,
+        class: AccountClass,
         calls: Vec<Call>,
         caller: Felt,
     ) -> Result<(OutsideExecution, [Felt; 4]), AppError> {
-        let key = self.session_key(unlocked, meta.session_public_key).await?;
         let outside = OutsideExecution {
             caller,
             nonce: random_nonce(&mut rand_core::OsRng),
@@ -205,10 +261,9 @@ impl Sesame {
             calls,
         };
         let hash = outside.message_hash(self.chain.chain_id(), wallet);
-        let sig =
-            SessionSignature::sign_as(&key, meta.session_public_key, &hash, chain.valid_until)
-                .map_err(|e| AppError::Internal(e.to_string()))?
-                .to_felts();
+        let sig = self
+            .session_signature(unlocked, meta, class, &hash, chain.valid_until)
+            .await?;
         Ok((outside, sig))
     }
 
@@ -235,7 +290,7 @@ impl Sesame {
                 Ok(OwnerAccount::new(&self.chain, address, key))
             }
             None => Err(AppError::InvalidArgument(
-                "name a relayer: one of your funded wallets on this network (--relayer ADDRESS), or use --direct".into(),
+                "name who pays: one of your funded wallets on this network as the relayer (--relayer ADDRESS), or a SNIP-29 paymaster (--paymaster URL)".into(),
             )),
         }
     }
@@ -250,9 +305,9 @@ impl Sesame {
     ) -> Result<SessionStatus, AppError> {
         let wallet = self.pick_wallet(wallet).await?;
         let meta = self.pick_session(wallet.wallet_address, session).await?;
-        let chain = self.preflight(wallet.wallet_address, &meta, calls).await?;
-        let now = self.chain.block_timestamp().await?;
-        Ok(self.status_of(&meta, &chain, now))
+        self.preflight(wallet.wallet_address, &meta, calls).await?;
+        self.session_status(Some(wallet.wallet_address), Some(meta.session_public_key))
+            .await
     }
 
     /// Executes `calls` with a session, after preflight. Nothing is signed or sent when
@@ -267,7 +322,7 @@ impl Sesame {
     ) -> Result<ExecOutcome, AppError> {
         let wallet = self.pick_wallet(wallet).await?;
         let meta = self.pick_session(wallet.wallet_address, session).await?;
-        let chain = self.preflight(wallet.wallet_address, &meta, &calls).await?;
+        let (chain, class) = self.preflight(wallet.wallet_address, &meta, &calls).await?;
         let (tx, mode_name, paid_by) = match mode {
             ExecMode::Relayer(relayer) => {
                 let relayer = self.relayer_account(unlocked, relayer).await?;
@@ -277,6 +332,7 @@ impl Sesame {
                         wallet.wallet_address,
                         &meta,
                         &chain,
+                        class,
                         calls,
                         ANY_CALLER,
                     )
@@ -296,15 +352,15 @@ impl Sesame {
                         &ExecutionParameters::sponsored(),
                     )
                     .await?;
-                let key = self.session_key(unlocked, meta.session_public_key).await?;
-                let sig = SessionSignature::sign_as(
-                    &key,
-                    meta.session_public_key,
-                    &prepared.message_hash(),
-                    chain.valid_until,
-                )
-                .map_err(|e| AppError::Internal(e.to_string()))?
-                .to_felts();
+                let sig = self
+                    .session_signature(
+                        unlocked,
+                        &meta,
+                        class,
+                        &prepared.message_hash(),
+                        chain.valid_until,
+                    )
+                    .await?;
                 let sent = client.execute_prepared(&prepared, &sig).await?;
                 self.chain.wait_for_receipt(sent.transaction_hash).await?;
                 let outcome = TxOutcome {
@@ -313,16 +369,6 @@ impl Sesame {
                     fee_unit: String::new(),
                 };
                 (outcome, "paymaster", url)
-            }
-            ExecMode::Direct => {
-                let key = self.session_key(unlocked, meta.session_public_key).await?;
-                let account =
-                    SessionAccount::new(&self.chain, wallet.wallet_address, key, chain.valid_until);
-                (
-                    account.execute(&calls).await?,
-                    "direct",
-                    to_hex(&wallet.wallet_address),
-                )
             }
         };
         // A tx hash is not a success: the session's call count must have moved on-chain.
@@ -362,13 +408,14 @@ impl Sesame {
     ) -> Result<SignedOutside, AppError> {
         let wallet = self.pick_wallet(wallet).await?;
         let meta = self.pick_session(wallet.wallet_address, session).await?;
-        let chain = self.preflight(wallet.wallet_address, &meta, &calls).await?;
+        let (chain, class) = self.preflight(wallet.wallet_address, &meta, &calls).await?;
         let (outside, sig) = self
             .sign_outside_execution(
                 unlocked,
                 wallet.wallet_address,
                 &meta,
                 &chain,
+                class,
                 calls,
                 caller.unwrap_or(ANY_CALLER),
             )

@@ -40,6 +40,12 @@ pub(super) fn owner_wrap_name(network: &str, wallet: &Felt) -> String {
     format!("owner-wrap/{network}/{}", hex_felt(wallet))
 }
 
+/// A new owner key staged before a rotation is sent: kept until the chain holds it, so a crash
+/// between sending and confirming never loses the key the account now answers to.
+pub(super) fn staged_owner_name(network: &str, wallet: &Felt) -> String {
+    format!("owner-next/{network}/{}", hex_felt(wallet))
+}
+
 pub(super) fn session_name(session_public_key: &Felt) -> String {
     format!("session/{}", hex_felt(session_public_key))
 }
@@ -111,11 +117,18 @@ impl UnlockedVault {
         let _g = self.vault.guard()?;
         let mut index = self.vault.read_index(&self.device)?;
         self.write_owner_record(network, &wallet_address, key)?;
+        // A replaced key (a rotation) keeps its wallet's place in the list.
+        let created_at = index
+            .owners
+            .iter()
+            .find(|o| o.wallet_address == wallet_address && o.network == network)
+            .map(|o| o.created_at)
+            .unwrap_or_else(|| self.vault.clock.now_unix());
         let meta = OwnerKeyMeta {
             wallet_address,
             public_key: key.public_key(),
             network: network.to_owned(),
-            created_at: self.vault.clock.now_unix(),
+            created_at,
         };
         index
             .owners
@@ -151,6 +164,56 @@ impl UnlockedVault {
             .find(|o| o.wallet_address == *wallet_address)
             .ok_or(VaultError::NotFound("wallet"))?;
         self.open_owner(meta)
+    }
+
+    /// Stages `key` as the next owner key of `wallet_address` on `network`, replacing any key
+    /// staged before. Call it before the rotation is sent; [`Self::commit_staged_owner_key`]
+    /// once the chain holds the key.
+    pub fn stage_owner_key(
+        &self,
+        network: &str,
+        wallet_address: &Felt,
+        key: &PrivateKey,
+    ) -> Result<(), VaultError> {
+        let _g = self.vault.guard()?;
+        let sealed = self.seal_key(key)?;
+        self.vault
+            .set(&staged_owner_name(network, wallet_address), &sealed)
+    }
+
+    /// The owner key staged for `wallet_address` on `network`, if a rotation is under way.
+    /// (Sealed under the data key; whether it is the account's key is the chain's to say.)
+    pub fn staged_owner_key(
+        &self,
+        network: &str,
+        wallet_address: &Felt,
+    ) -> Result<Option<PrivateKey>, VaultError> {
+        let Some(blob) = self
+            .vault
+            .get(&staged_owner_name(network, wallet_address))?
+        else {
+            return Ok(None);
+        };
+        let plain = envelope::open(&blob, &KeySource::DataKey(&self.data_key))?;
+        key_from(&plain).map(Some)
+    }
+
+    /// Makes the staged key the owner key of `wallet_address` on `network` (its record, its
+    /// recovery wrap and its index entry), then drops the staged copy. Idempotent: a crash
+    /// between the two steps leaves a staged copy equal to the owner key, committed again.
+    pub fn commit_staged_owner_key(
+        &self,
+        network: &str,
+        wallet_address: &Felt,
+    ) -> Result<OwnerKeyMeta, VaultError> {
+        let key = self
+            .staged_owner_key(network, wallet_address)?
+            .ok_or(VaultError::NotFound("staged owner key"))?;
+        let meta = self.store_owner_key(*wallet_address, network, &key)?;
+        let _g = self.vault.guard()?;
+        self.vault
+            .delete(&staged_owner_name(network, wallet_address))?;
+        Ok(meta)
     }
 
     /// Stores (or replaces) a session key, indexed by its public key.
