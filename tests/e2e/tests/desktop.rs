@@ -340,10 +340,13 @@ async fn a_person_goes_from_nothing_to_a_gasless_transfer_and_back_to_a_revoked_
         .call(wallet, "get_public_key", vec![])
         .await
         .unwrap();
+    // The wallet card is at the top, under the sticky header once the page has scrolled.
+    app.show("[data-testid=\"rotate-key\"]").await;
+    app.screenshot("09a-before-rotate").await;
     app.click("rotate-key").await;
     app.find("confirm-dialog").await;
     app.screenshot("09b-rotate-confirm").await;
-    app.click("rotate-key-confirm").await;
+    app.click("confirm-ok").await;
     let ended = app
         .wait_text("rotate-key-sessions", "the sessions ended", |t| {
             !t.is_empty()
