@@ -115,6 +115,7 @@ fn wallet(address: &str, public_key: &str, deployed: bool, strk: &str, eth: &str
         // An undeployed wallet reports the class Sesame will deploy.
         account_class: AccountClass::SesameV2,
         scoped_sessions: true,
+        session_limits: AccountClass::SesameV2.session_limits().into(),
         strk_balance: strk.into(),
         eth_balance: eth.into(),
         // As `Sesame::wallet_show` words it.

@@ -5,9 +5,9 @@
 //! - `relayer`: a second funded account that submits outside executions and pays for them;
 //! - `recipient`: a third account, the destination of test transfers.
 //!
-//! [`Fixture::start_v2`] starts the same chain with accounts of the v2 class
-//! (`contracts/session_account_v2.cairo`), whose sessions sign with
-//! [`Fixture::sign_v2`] / [`Fixture::relay_v2`].
+//! [`Fixture::start`] predeploys the v2 class (`contracts/session_account_v2.cairo`), whose
+//! sessions sign with [`Fixture::sign_v2`] / [`Fixture::relay_v2`]; [`Fixture::start_v1`] the
+//! v1 class; [`Fixture::start_chipi_v27`] a real CHIPI class when its fixture is present.
 
 #![allow(clippy::unwrap_used)]
 
@@ -79,6 +79,36 @@ impl Fixture {
             relayer,
             recipient,
         }
+    }
+
+    /// Starts a chain whose four funded accounts are of CHIPI's real v27 account class, with
+    /// Sesame's v2 class declared beside it; `None` (after printing one line saying the test
+    /// was skipped) when the class file is absent: it is an optional fixture, never part of
+    /// this repository (`SESAME_CHIPI_CLASS`, else `../shared/fixtures/chipi/` beside the
+    /// repository).
+    pub async fn start_chipi_v27(test: &str) -> Option<Fixture> {
+        let path = std::env::var_os("SESAME_CHIPI_CLASS")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../shared/fixtures/chipi/chipi_v27.contract_class.json")
+            });
+        let Ok(class) = std::fs::read_to_string(&path) else {
+            println!(
+                "SKIPPED {test}: no CHIPI v27 class at {} (set SESAME_CHIPI_CLASS)",
+                path.display()
+            );
+            return None;
+        };
+        let fx = Self::start_with(DevnetConfig {
+            accounts: 4,
+            account_class_sierra: Some(class),
+            ..DevnetConfig::default()
+        })
+        .await;
+        let ours = prepare_class(sesame_devnet::SESSION_ACCOUNT_V2_SIERRA).unwrap();
+        declare(&fx.relayer, &ours).await.unwrap();
+        Some(fx)
     }
 
     /// Starts a chain whose four funded accounts are of the v2 session-account class: `user`,

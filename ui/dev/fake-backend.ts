@@ -395,9 +395,10 @@ export class FakeBackend implements Transport {
         network: this.network.name,
         deployed: funded,
         supports_sessions: funded,
-        // Like the shell: the class is read from the chain, so unknown until deployed.
-        account_class: funded ? "sesame-v2" : "other",
-        scoped_sessions: funded,
+        // Like the shell: a wallet Sesame creates is a v2 account, deployed or not yet.
+        account_class: "sesame-v2",
+        scoped_sessions: true,
+        session_limits: "Sesame v2: each session may call only the exact contracts and entrypoints it was given",
         strk_balance: "0",
         eth_balance: "0",
       },

@@ -63,7 +63,7 @@ export interface TokenInfo {
 }
 
 /** Which account contract a wallet runs (Rust `AccountClass`, kebab-case). */
-export type AccountClass = "sesame-v2" | "sesame-v1" | "other";
+export type AccountClass = "sesame-v2" | "sesame-v1" | "chipi-v27" | "chipi" | "other";
 
 export interface WalletView {
   address: string;
@@ -81,6 +81,8 @@ export interface WalletView {
    * recipient allowlists. False: a session's entrypoints work on every contract.
    */
   scoped_sessions: boolean;
+  /** What this wallet's sessions can and cannot enforce, in a sentence. */
+  session_limits: string;
 }
 
 export type SessionState = "none" | "created" | "active" | "expired" | "revoked";

@@ -79,7 +79,12 @@ function recorder(fail: Record<string, api.ErrorReply> = {}): api.Transport & { 
 }
 
 const W1 = sample("wallet_show");
-const V1: api.WalletView = { ...W1, account_class: "sesame-v1", scoped_sessions: false };
+const V1: api.WalletView = {
+  ...W1,
+  account_class: "sesame-v1",
+  scoped_sessions: false,
+  session_limits: "Sesame v1: selector-only allowlist: an allowed entrypoint such as transfer works on every contract",
+};
 const STRK_UNIT = 10n ** 18n;
 const TO_A = "0x3a1b2c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8";
 const TO_B = "0xabc";
@@ -458,6 +463,29 @@ test("rotate owner key: not offered on a v1 wallet", async () => {
     await settle();
     ok(!visible(one(d.root, "rotate-key")), "hidden on Sesame v1");
     eq(text(one(d.root, "wallet-account-class")), "Sesame v1", "the account class shows");
+    ok(text(one(d.root, "wallet-session-limits")).includes("every contract"), "what its sessions cannot enforce is said");
+  } finally {
+    d.dispose();
+  }
+});
+
+test("a v2 wallet needs no warning about what its sessions cannot enforce", async () => {
+  fresh(W1);
+  const t = recorder();
+  api.setTransport({
+    ...t,
+    invoke: async (command, args) => {
+      const reply = await t.invoke(command, args);
+      if (command === "wallet_show") return W1;
+      if (command === "wallets") return [W1];
+      return reply;
+    },
+  });
+  const d = dashboardScreen();
+  try {
+    await settle();
+    eq(text(one(d.root, "wallet-account-class")), "Sesame v2", "the account class shows");
+    ok(d.root.querySelector('[data-testid="wallet-session-limits"]') === null, "no limits warning");
   } finally {
     d.dispose();
   }

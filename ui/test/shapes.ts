@@ -123,8 +123,9 @@ export const WalletView = obj({
   strk_balance: str,
   eth_balance: str,
   next_step: opt(str),
-  account_class: oneOf(["sesame-v2", "sesame-v1", "other"] as const),
+  account_class: oneOf(["sesame-v2", "sesame-v1", "chipi-v27", "chipi", "other"] as const),
   scoped_sessions: bool,
+  session_limits: str,
 });
 export const EntrypointView = obj({ selector: str, name: opt(str) });
 export const ScopeEntry = obj({ contract: str, contract_name: opt(str), selector: str, entrypoint: opt(str) });

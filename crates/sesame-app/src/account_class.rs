@@ -1,10 +1,13 @@
-//! Which session rules a wallet's contract enforces. Sesame's v2 account says so through
-//! SRC-5 (`ISESSION_KEYS_V2_ID`); its v1 account is known by class hash; anything else that
-//! answers `get_session_data` (CHIPI, SNIP-163) is "other" and gets the v1 rule set.
+//! Which session rules a wallet's contract enforces, and which SNIP-9 dialect it speaks.
+//! Sesame's v2 account says so through SRC-5 (`ISESSION_KEYS_V2_ID`); its v1 account is known
+//! by class hash; CHIPI accounts by `get_contract_info` (and v27 by class hash); anything else
+//! that answers `get_session_data` (SNIP-163) is "other" and gets the v1 rule set.
 
 use std::sync::OnceLock;
 
 use serde::Serialize;
+use sesame_core::felt::decode_short_string;
+use sesame_core::outside::{OutsideTypeHash, ANY_CALLER};
 use sesame_core::selector::ISESSION_KEYS_V2_ID;
 use sesame_core::Felt;
 
@@ -19,15 +22,82 @@ pub enum AccountClass {
     /// Selector allowlist valid on every contract; spending policies.
     #[serde(rename = "sesame-v1")]
     SesameV1,
-    /// Another session account (CHIPI / SNIP-163), or none.
+    /// CHIPI's v27 account (`get_contract_info` = `v27_custom_snip9v2`): SNIP-9 with `felt`
+    /// time bounds and caller `0` for "anyone"; no spending policies; the allowlist is not
+    /// checked on outside executions.
+    #[serde(rename = "chipi-v27")]
+    ChipiV27,
+    /// A later CHIPI account (v29+): SNIP-9 v2 as specified; a selector allowlist.
+    #[serde(rename = "chipi")]
+    Chipi,
+    /// Another session account (SNIP-163), or none.
     #[serde(rename = "other")]
     Other,
 }
+
+/// Class hash of CHIPI's v27 account (chipi-pay/sessions-smart-contract at 4f6581d), as
+/// starknet-devnet 0.10.1 computes it.
+pub const CHIPI_V27_CLASS_HASH: Felt =
+    Felt::from_hex_unchecked("0x79d5c04b1f1e72ce8ef71c16ba98260b239ff09d9e50b2bfad5860eaaafa30a");
 
 impl AccountClass {
     /// Whether sessions can be limited to exact contracts and recipients.
     pub fn scoped_sessions(self) -> bool {
         self == AccountClass::SesameV2
+    }
+
+    /// The `OutsideExecution` type the account hashes.
+    pub fn outside_type_hash(self) -> OutsideTypeHash {
+        match self {
+            AccountClass::ChipiV27 => OutsideTypeHash::Felt,
+            _ => OutsideTypeHash::U128,
+        }
+    }
+
+    /// The `caller` that lets any relayer submit an outside execution.
+    pub fn any_caller(self) -> Felt {
+        match self {
+            AccountClass::ChipiV27 => Felt::ZERO,
+            _ => ANY_CALLER,
+        }
+    }
+
+    /// Whether the class certainly has spending policies (`Some(false)`: certainly not;
+    /// `None`: ask the contract).
+    pub fn spending_policies(self) -> Option<bool> {
+        match self {
+            AccountClass::SesameV2 | AccountClass::SesameV1 => Some(true),
+            AccountClass::ChipiV27 => Some(false),
+            AccountClass::Chipi | AccountClass::Other => None,
+        }
+    }
+
+    /// What its sessions can and cannot enforce, in a sentence for the user.
+    pub fn session_limits(self) -> &'static str {
+        match self {
+            AccountClass::SesameV2 => {
+                "Sesame v2: each session may call only the exact contracts and entrypoints it was \
+                 given, pay only listed recipients and spend within its caps, until it expires or \
+                 runs out of calls; the account never pays a session's fees"
+            }
+            AccountClass::SesameV1 => {
+                "Sesame v1: selector-only allowlist: an allowed entrypoint such as transfer works \
+                 on every contract (every token); spending caps, expiry and call budget hold"
+            }
+            AccountClass::ChipiV27 => {
+                "CHIPI v27: relayed calls are bounded only by expiry and call budget: the \
+                 entrypoint allowlist is not checked on them, and there are no spending caps or \
+                 recipient rules"
+            }
+            AccountClass::Chipi => {
+                "CHIPI: selector-only allowlist: an allowed entrypoint such as transfer works on \
+                 every contract (every token); expiry and call budget hold"
+            }
+            AccountClass::Other => {
+                "an account Sesame does not know: Sesame checks what it can before signing, and \
+                 the contract alone decides"
+            }
+        }
     }
 }
 
@@ -80,7 +150,46 @@ impl Sesame {
         if class_hash == session_account_v1_class_hash()? {
             return Ok(AccountClass::SesameV1);
         }
-        Ok(AccountClass::Other)
+        if class_hash == CHIPI_V27_CLASS_HASH {
+            return Ok(AccountClass::ChipiV27);
+        }
+        // CHIPI accounts name their version; an account without the entrypoint is not CHIPI.
+        match self.chain.call(address, "get_contract_info", vec![]).await {
+            Ok(info) => {
+                let name = info
+                    .first()
+                    .and_then(decode_short_string)
+                    .unwrap_or_default();
+                Ok(if name.starts_with("v27") {
+                    AccountClass::ChipiV27
+                } else {
+                    AccountClass::Chipi
+                })
+            }
+            Err(sesame_chain::ChainError::Rejected { .. }) => Ok(AccountClass::Other),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Whether `address` has spending policies: known for Sesame and CHIPI v27, asked of
+    /// the contract otherwise (a view call; nothing is sent).
+    pub(crate) async fn has_spending_policies(
+        &self,
+        address: Felt,
+        class: AccountClass,
+    ) -> Result<bool, AppError> {
+        if let Some(known) = class.spending_policies() {
+            return Ok(known);
+        }
+        match self
+            .chain
+            .call(address, "get_spending_policy", vec![Felt::ZERO, Felt::ZERO])
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(sesame_chain::ChainError::Rejected { .. }) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     }
 
     fn known_v2(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<Felt>> {

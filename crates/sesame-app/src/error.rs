@@ -71,6 +71,10 @@ pub enum AppError {
     /// rules on a v1 or CHIPI account): refused rather than registered without the limit.
     #[error("{0}")]
     ScopeUnsupported(String),
+    /// The wallet's contract has no way to do what was asked (a key rotation with proof on a
+    /// v1 account, a paymaster's typed data on CHIPI v27).
+    #[error("{0}")]
+    UnsupportedByWallet(String),
     /// A backup file could not be written or read (the message names the file and why).
     #[error("{0}")]
     BackupFile(String),
@@ -107,6 +111,7 @@ impl AppError {
             AppError::NotExecuted { .. } => "EXECUTION_NOT_CONFIRMED",
             AppError::BackupFile(_) => "BACKUP_FILE_ERROR",
             AppError::ScopeUnsupported(_) => "SCOPE_UNSUPPORTED",
+            AppError::UnsupportedByWallet(_) => "UNSUPPORTED_BY_WALLET",
             AppError::Internal(_) => "INTERNAL",
         }
     }

@@ -26,6 +26,8 @@ pub struct WalletView {
     pub account_class: AccountClass,
     /// Whether sessions can be limited to exact contracts and recipients (v2).
     pub scoped_sessions: bool,
+    /// What its sessions can and cannot enforce, in a sentence.
+    pub session_limits: String,
     /// STRK balance in fri (10^-18 STRK), decimal.
     pub strk_balance: String,
     /// ETH balance in wei, decimal.

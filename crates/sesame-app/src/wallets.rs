@@ -87,7 +87,7 @@ impl Sesame {
         let meta = self.pick_wallet(wallet).await?;
         let address = meta.wallet_address;
         if self.account_class(address).await? != AccountClass::SesameV2 {
-            return Err(AppError::ScopeUnsupported(
+            return Err(AppError::UnsupportedByWallet(
                 "this wallet's contract cannot check a new owner key or end its sessions at a \
                  rotation; key rotation needs a Sesame v2 wallet"
                     .into(),
@@ -275,6 +275,7 @@ impl Sesame {
             supports_sessions,
             account_class,
             scoped_sessions: account_class.scoped_sessions(),
+            session_limits: account_class.session_limits().to_string(),
             strk_balance: strk.to_string(),
             eth_balance: eth.to_string(),
             next_step,

@@ -728,7 +728,7 @@ async fn a_v1_wallet_gets_broad_sessions_only_and_no_rotation() {
         assert!(ok, "{imported}");
         u.ok(&["session", "create"]);
         let scoped = u.fails(&["session", "register"], "SCOPE_UNSUPPORTED");
-        let rotate = u.fails(&["wallet", "rotate-key"], "SCOPE_UNSUPPORTED");
+        let rotate = u.fails(&["wallet", "rotate-key"], "UNSUPPORTED_BY_WALLET");
         let broad = u.ok(&[
             "session",
             "register",
@@ -1345,4 +1345,200 @@ async fn a_named_network_whose_node_answers_another_chain_id_is_refused() {
         assert!(ok, "{v}");
     })
     .await;
+}
+
+#[tokio::test]
+async fn a_real_chipi_v27_wallet_lives_its_whole_session_lifecycle_through_the_cli() {
+    if !keychain_available() {
+        return;
+    }
+    let Some(fx) = Fixture::start_chipi_v27(
+        "a_real_chipi_v27_wallet_lives_its_whole_session_lifecycle_through_the_cli",
+    )
+    .await
+    else {
+        return;
+    };
+    let user = std::sync::Arc::new(User::new(&fx));
+    // The wallet is a CHIPI account; devnet's first account (CHIPI too) is the default relayer.
+    let chipi = fx.devnet.accounts()[3].clone();
+    let (address, key) = (
+        format!("{:#x}", chipi.address),
+        format!("{:#x}", chipi.private_key),
+    );
+    let u = user.clone();
+    let a = address.clone();
+    let (imported, scoped, capped, registered) = blocking(move || {
+        let (ok, imported) = u.run_with(&["wallet", "import", "--address", &a], &[PIN, &key]);
+        assert!(ok, "{imported}");
+        u.ok(&["session", "create"]);
+        let scoped = u.fails(&["session", "register"], "SCOPE_UNSUPPORTED");
+        let capped = u.fails(
+            &[
+                "session",
+                "register",
+                "--allow-any-contract",
+                "--allow",
+                "transfer",
+                "--limit",
+                "strk:1:2:60",
+            ],
+            "SCOPE_UNSUPPORTED",
+        );
+        let registered = u.ok(&[
+            "session",
+            "register",
+            "--max-calls",
+            "5",
+            "--allow-any-contract",
+            "--allow",
+            "transfer",
+        ]);
+        (imported, scoped, capped, registered)
+    })
+    .await;
+    assert_eq!(imported["account_class"], "chipi-v27", "{imported}");
+    assert!(
+        imported["session_limits"]
+            .as_str()
+            .unwrap()
+            .contains("not checked"),
+        "{imported}"
+    );
+    assert!(
+        scoped["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("allowlist"),
+        "{scoped}"
+    );
+    assert!(
+        capped["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("caps"),
+        "{capped}"
+    );
+    assert_eq!(
+        (
+            registered["status"]["state"].as_str(),
+            registered["status"]["remaining_calls"].as_u64()
+        ),
+        (Some("active"), Some(5)),
+        "{registered}"
+    );
+    assert_eq!(registered["status"]["data_shape"], "snip163_struct");
+
+    // Relayed by a CHIPI-class account (the devnet relayer): the money moves, a call is used.
+    let paid = fx.strk(fx.recipient).await;
+    let call = transfer_arg(fx.recipient, 1000);
+    let u = user.clone();
+    let c = call.clone();
+    let sent = blocking(move || u.ok(&["session", "execute", "--call", &c])).await;
+    assert_eq!(sent["remaining_calls"], 4, "{sent}");
+    assert_eq!(fx.strk(fx.recipient).await, paid + 1000);
+
+    // Relayed by an account of ours (a v2 wallet made here, declared beside CHIPI's class).
+    let u = user.clone();
+    let (a, c) = (address.clone(), call.clone());
+    let (ours, sent) = blocking(move || {
+        let ours = u.ok(&["wallet", "create"]);
+        let relayer = ours["address"].as_str().unwrap().to_string();
+        let sent = u.ok(&[
+            "--wallet",
+            &a,
+            "session",
+            "execute",
+            "--relayer",
+            &relayer,
+            "--call",
+            &c,
+        ]);
+        (ours, sent)
+    })
+    .await;
+    assert_eq!(ours["account_class"], "sesame-v2");
+    assert_eq!(sent["remaining_calls"], 3, "{sent}");
+    assert_eq!(fx.strk(fx.recipient).await, paid + 2000);
+
+    // An inner execution that fails (more than the balance) is a failure through either
+    // relayer: CHIPI's multicall swallows it and the tx succeeds, ours reverts; nothing moves.
+    let wallet_balance = fx.strk(chipi.address).await;
+    let too_much = format!("strk:transfer:{:#x},u256:{}", fx.recipient, u128::MAX);
+    let u = user.clone();
+    let (a, r) = (
+        address.clone(),
+        ours["address"].as_str().unwrap().to_string(),
+    );
+    let (via_chipi, via_ours, status) = blocking(move || {
+        let (ok1, via_chipi) = u.run_with(
+            &["--wallet", &a, "session", "execute", "--call", &too_much],
+            &[PIN],
+        );
+        let (ok2, via_ours) = u.run_with(
+            &[
+                "--wallet",
+                &a,
+                "session",
+                "execute",
+                "--relayer",
+                &r,
+                "--call",
+                &too_much,
+            ],
+            &[PIN],
+        );
+        assert!(!ok1 && !ok2, "{via_chipi} / {via_ours}");
+        (
+            via_chipi,
+            via_ours,
+            u.ok(&["--wallet", &a, "session", "status"]),
+        )
+    })
+    .await;
+    println!("inner failure via the CHIPI relayer: {via_chipi}");
+    println!("inner failure via a Sesame relayer: {via_ours}");
+    assert_eq!(
+        via_chipi["error"]["code"], "EXECUTION_NOT_CONFIRMED",
+        "{via_chipi}"
+    );
+    assert_eq!(
+        via_ours["error"]["code"], "EXECUTION_NOT_CONFIRMED",
+        "{via_ours}"
+    );
+    for e in [&via_chipi, &via_ours] {
+        assert!(
+            e["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("transfer on 0x4718"),
+            "{e}"
+        );
+    }
+    // CHIPI v27 counts the swallowed execution against the session: two calls were spent.
+    assert_eq!(status["remaining_calls"], 1, "{status}");
+    assert_eq!(
+        fx.strk(chipi.address).await,
+        wallet_balance,
+        "nothing moved"
+    );
+
+    // Revoke; a send afterwards is refused before anything is signed.
+    let u = user.clone();
+    let a = address.clone();
+    let (revoked, refused) = blocking(move || {
+        let revoked = u.ok(&["--wallet", &a, "session", "revoke"]);
+        let refused = u.fails(
+            &["--wallet", &a, "session", "execute", "--call", &call],
+            "SESSION_REVOKED",
+        );
+        (revoked, refused)
+    })
+    .await;
+    assert_eq!(revoked["status"]["state"], "revoked");
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("revoked"));
+    assert_eq!(fx.strk(fx.recipient).await, paid + 2000);
 }

@@ -22,6 +22,30 @@ pub const STARKNET_DOMAIN_TYPE_HASH: Felt =
 /// SNIP-12 rev 1 type hash of SNIP-9 v2's `OutsideExecution`.
 pub const OUTSIDE_EXECUTION_TYPE_HASH: Felt =
     Felt::from_hex_unchecked("0x312b56c05a7965066ddbda31c016d8d05afc305071c0ca3cdc2192c3c2f1f0f");
+/// SNIP-12 rev 1 type hash of the `OutsideExecution` variant whose time bounds are typed
+/// `felt` (`"Execute After":"felt","Execute Before":"felt"`): what CHIPI's v27 account verifies.
+/// Its values encode the same; only the type hash differs.
+pub const OUTSIDE_EXECUTION_FELT_TYPE_HASH: Felt =
+    Felt::from_hex_unchecked("0x5a4b49e17039355cd95d1f0981d75901191d1319b1f4b05a9a791d218d7e0c");
+
+/// Which `OutsideExecution` type an account hashes: SNIP-9 v2's (`u128` time bounds; Sesame,
+/// OpenZeppelin, CHIPI v29+) or the `felt` one (CHIPI v27).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutsideTypeHash {
+    #[default]
+    U128,
+    Felt,
+}
+
+impl OutsideTypeHash {
+    fn type_hash(self) -> Felt {
+        match self {
+            OutsideTypeHash::U128 => OUTSIDE_EXECUTION_TYPE_HASH,
+            OutsideTypeHash::Felt => OUTSIDE_EXECUTION_FELT_TYPE_HASH,
+        }
+    }
+}
+
 /// SNIP-12 rev 1 type hash of `Call`.
 pub const CALL_TYPE_HASH: Felt =
     Felt::from_hex_unchecked("0x3635c7f2a7ba93844c0d064e18e487f35ab90f7c39d00f186a781fc3f0c2ca9");
@@ -114,10 +138,10 @@ pub struct OutsideExecution {
 }
 
 impl OutsideExecution {
-    fn struct_hash(&self) -> Felt {
+    fn struct_hash(&self, kind: OutsideTypeHash) -> Felt {
         let call_hashes: Vec<Felt> = self.calls.iter().map(Call::struct_hash).collect();
         poseidon_hash_many(&[
-            OUTSIDE_EXECUTION_TYPE_HASH,
+            kind.type_hash(),
             self.caller,
             self.nonce,
             Felt::from(self.execute_after),
@@ -128,11 +152,16 @@ impl OutsideExecution {
 
     /// The SNIP-12 revision 1 message hash that `account` on `chain_id` verifies.
     pub fn message_hash(&self, chain_id: Felt, account: Felt) -> Felt {
+        self.message_hash_as(chain_id, account, OutsideTypeHash::U128)
+    }
+
+    /// [`OutsideExecution::message_hash`] for an account that hashes the `kind` type.
+    pub fn message_hash_as(&self, chain_id: Felt, account: Felt, kind: OutsideTypeHash) -> Felt {
         poseidon_hash_many(&[
             STARKNET_MESSAGE,
             domain_hash(chain_id),
             account,
-            self.struct_hash(),
+            self.struct_hash(kind),
         ])
     }
 
@@ -405,5 +434,43 @@ mod tests {
         let mut later = oe.clone();
         later.execute_before = 11;
         assert_ne!(base, later.message_hash(Felt::ONE, Felt::TWO));
+    }
+
+    #[test]
+    fn the_felt_typed_hash_matches_starknet_js_and_differs_from_the_u128_one() {
+        // starknet.js 10.8 `typedData.getMessageHash` of this message, once with the time
+        // bounds typed `felt` (CHIPI v27) and once `u128` (SNIP-9 v2).
+        let outside = OutsideExecution {
+            caller: Felt::ZERO,
+            nonce: Felt::from(0x1234u32),
+            execute_after: 0,
+            execute_before: 2_000_000_000,
+            calls: vec![Call {
+                to: crate::spec::STRK,
+                selector: selector_from_name("transfer"),
+                calldata: vec![Felt::from(0xabcu32), Felt::from(5u8), Felt::ZERO],
+            }],
+        };
+        let account = Felt::from_hex_unchecked(
+            "0x1f18256f3a434d277a2083bbf1e22ebcd69c46e06c3cc664b4d927ecf4456da",
+        );
+        assert_eq!(
+            outside.message_hash_as(SN_SEPOLIA, account, OutsideTypeHash::Felt),
+            Felt::from_hex_unchecked(
+                "0x66da925123839254eebf6d775d62e884f5f0857be5e291bc3e275ef763c0a7e"
+            )
+        );
+        assert_eq!(
+            outside.message_hash(SN_SEPOLIA, account),
+            Felt::from_hex_unchecked(
+                "0x422e09e54d8a41214470ec9a53bb5981acab581279ff3dd065266bd8b2dad60"
+            )
+        );
+        assert_eq!(
+            OUTSIDE_EXECUTION_FELT_TYPE_HASH,
+            selector_from_name(
+                "\"OutsideExecution\"(\"Caller\":\"ContractAddress\",\"Nonce\":\"felt\",\"Execute After\":\"felt\",\"Execute Before\":\"felt\",\"Calls\":\"Call*\")\"Call\"(\"To\":\"ContractAddress\",\"Selector\":\"selector\",\"Calldata\":\"felt*\")"
+            )
+        );
     }
 }

@@ -20,6 +20,8 @@ export interface WalletCardActions {
 const ACCOUNT_LABEL: Record<WalletView["account_class"], string> = {
   "sesame-v2": "Sesame v2",
   "sesame-v1": "Sesame v1",
+  "chipi-v27": "CHIPI v27",
+  chipi: "CHIPI",
   other: "other account",
 };
 
@@ -154,9 +156,7 @@ export function walletCard(actions: WalletCardActions): WalletCard {
               testid: "wallet-account-class",
               attrs: {
                 "data-class": w.account_class,
-                title: w.scoped_sessions
-                  ? "Sessions can be limited to exact calls and recipients"
-                  : "Sessions can only be limited to entrypoints, on every contract",
+                title: w.session_limits,
               },
             },
             ACCOUNT_LABEL[w.account_class] ?? w.account_class,
@@ -166,6 +166,9 @@ export function walletCard(actions: WalletCardActions): WalletCard {
     replace(
       notes,
       w.next_step ? h("div", { class: "inline-warning", testid: "wallet-next-step" }, w.next_step) : null,
+      w.deployed && w.supports_sessions && !w.scoped_sessions
+        ? h("div", { class: "inline-warning small", testid: "wallet-session-limits" }, w.session_limits)
+        : null,
       w.deployed && !w.supports_sessions
         ? h(
             "div",

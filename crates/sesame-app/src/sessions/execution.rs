@@ -13,7 +13,7 @@ use sesame_chain::relay_call;
 use sesame_chain::{FixedBounds, OwnerAccount, SessionV2, TxOutcome};
 use sesame_core::felt::to_hex;
 use sesame_core::keys::PrivateKey;
-use sesame_core::outside::{random_nonce, Call, OutsideExecution, SessionSignature, ANY_CALLER};
+use sesame_core::outside::{random_nonce, Call, OutsideExecution, SessionSignature};
 use sesame_core::preflight::{self, AccountRules, PolicyView as PreflightPolicy, PreflightInput};
 use sesame_core::selector::{is_spending_selector, recipient_index_v2};
 use sesame_core::session::{LocalMark, OnChainSession};
@@ -49,6 +49,24 @@ impl std::fmt::Debug for ExecMode {
                 .finish_non_exhaustive(),
         }
     }
+}
+
+/// `CallExecuted`: the event CHIPI-style accounts emit per call of a multicall, with data
+/// `[index, to, success]`.
+const CALL_EXECUTED: Felt =
+    Felt::from_hex_unchecked("0x1e78fc74f430a8ac6f18d5c4caa47bfb2d8135e3f90d0c3b0beec57eb90e709");
+
+/// The index of the first call `account` reported as failed in `events`, if any.
+fn failed_inner_call(events: &[(Felt, Vec<Felt>, Vec<Felt>)], account: Felt) -> Option<usize> {
+    events
+        .iter()
+        .filter(|(from, keys, _)| *from == account && keys.first() == Some(&CALL_EXECUTED))
+        .find_map(|(_, _, data)| match data.as_slice() {
+            [index, _to, success] if *success == Felt::ZERO => {
+                sesame_core::felt::felt_to_u64(index).map(|i| i as usize)
+            }
+            _ => None,
+        })
 }
 
 /// How long resource bounds learnt from one simulation are reused: gas prices move.
@@ -137,7 +155,7 @@ impl Sesame {
     ) -> Result<Vec<PreflightPolicy>, AppError> {
         // Accounts of other families may have no spending policies at all: never call what is
         // not there.
-        if class == AccountClass::Other {
+        if !self.has_spending_policies(wallet, class).await? {
             return Ok(Vec::new());
         }
         let metered = |selector: &Felt| match class {
@@ -260,7 +278,8 @@ impl Sesame {
             execute_before: chain.valid_until,
             calls,
         };
-        let hash = outside.message_hash(self.chain.chain_id(), wallet);
+        let hash =
+            outside.message_hash_as(self.chain.chain_id(), wallet, class.outside_type_hash());
         let sig = self
             .session_signature(unlocked, meta, class, &hash, chain.valid_until)
             .await?;
@@ -323,6 +342,7 @@ impl Sesame {
         let wallet = self.pick_wallet(wallet).await?;
         let meta = self.pick_session(wallet.wallet_address, session).await?;
         let (chain, class) = self.preflight(wallet.wallet_address, &meta, &calls).await?;
+        let targets: Vec<(Felt, Felt)> = calls.iter().map(|c| (c.to, c.selector)).collect();
         let (tx, mode_name, paid_by) = match mode {
             ExecMode::Relayer(relayer) => {
                 let relayer = self.relayer_account(unlocked, relayer).await?;
@@ -334,7 +354,7 @@ impl Sesame {
                         &chain,
                         class,
                         calls,
-                        ANY_CALLER,
+                        class.any_caller(),
                     )
                     .await?;
                 let tx = self
@@ -343,6 +363,14 @@ impl Sesame {
                 (tx, "relayer", to_hex(&relayer.address()))
             }
             ExecMode::Paymaster { url, api_key } => {
+                if class.outside_type_hash() != sesame_core::outside::OutsideTypeHash::U128 {
+                    return Err(AppError::UnsupportedByWallet(
+                        "this wallet's contract (CHIPI v27) verifies another outside-execution \
+                         type than SNIP-29 paymasters build, so it would refuse the paymaster's \
+                         typed data: send through a relayer instead"
+                            .into(),
+                    ));
+                }
                 let client = PaymasterClient::new(&url, api_key.map(ApiKey::new))?;
                 let prepared = client
                     .prepare_invoke(
@@ -385,6 +413,33 @@ impl Sesame {
                 ),
             });
         }
+        // Sesame's accounts run an outside execution's calls atomically. Others (CHIPI) may
+        // swallow a failed call, emit `CallExecuted { success: false }` and still count the
+        // execution: their receipt must show every call succeeded.
+        if !matches!(class, AccountClass::SesameV2 | AccountClass::SesameV1) {
+            let receipt = self.chain.receipt_details(&tx.tx_hash).await?;
+            if let Some(index) = failed_inner_call(&receipt.events, wallet.wallet_address) {
+                let what = targets
+                    .get(index)
+                    .map(|(to, selector)| {
+                        format!(
+                            "{} on {}",
+                            sesame_core::selector::known_name(selector)
+                                .map(str::to_string)
+                                .unwrap_or_else(|| to_hex(selector)),
+                            to_hex(to)
+                        )
+                    })
+                    .unwrap_or_else(|| format!("call {index}"));
+                return Err(AppError::NotExecuted {
+                    tx_hash: tx.tx_hash,
+                    detail: format!(
+                        "its {what} failed inside the wallet's own multicall, which does not \
+                         revert, so the session used a call"
+                    ),
+                });
+            }
+        }
         Ok(ExecOutcome {
             explorer_url: self.network.explorer_tx_url(&tx.tx_hash),
             tx_hash: tx.tx_hash,
@@ -397,7 +452,8 @@ impl Sesame {
     }
 
     /// Signs an outside execution of `calls` (after preflight) without submitting it, for any
-    /// third-party relayer or paymaster. `caller` defaults to `ANY_CALLER`.
+    /// third-party relayer or paymaster. `caller` defaults to "any caller" in the wallet's
+    /// dialect (`'ANY_CALLER'`, or `0` on CHIPI v27).
     pub async fn session_sign_outside(
         &self,
         unlocked: &Unlocked,
@@ -417,14 +473,18 @@ impl Sesame {
                 &chain,
                 class,
                 calls,
-                caller.unwrap_or(ANY_CALLER),
+                caller.unwrap_or(class.any_caller()),
             )
             .await?;
         let hex = |f: &Felt| to_hex(f);
         Ok(SignedOutside {
             account: hex(&wallet.wallet_address),
             chain_id: hex(&self.chain.chain_id()),
-            message_hash: hex(&outside.message_hash(self.chain.chain_id(), wallet.wallet_address)),
+            message_hash: hex(&outside.message_hash_as(
+                self.chain.chain_id(),
+                wallet.wallet_address,
+                class.outside_type_hash(),
+            )),
             outside_execution: serde_json::json!({
                 "caller": hex(&outside.caller),
                 "nonce": hex(&outside.nonce),
@@ -439,5 +499,43 @@ impl Sesame {
             signature: sig.iter().map(hex).collect(),
             calldata: outside.to_calldata(&sig).iter().map(hex).collect(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_the_wallet_reports_failed_is_found_and_a_successful_one_is_not() {
+        let (wallet, relayer, token) = (
+            Felt::from(0xa11u32),
+            Felt::from(0xbbu32),
+            Felt::from(0x70cu32),
+        );
+        let ok = (
+            wallet,
+            vec![CALL_EXECUTED],
+            vec![Felt::ZERO, token, Felt::ONE],
+        );
+        let failed = (
+            wallet,
+            vec![CALL_EXECUTED],
+            vec![Felt::ONE, token, Felt::ZERO],
+        );
+        // The relayer's own multicall succeeded: not the wallet's report.
+        let relayer_ok = (
+            relayer,
+            vec![CALL_EXECUTED],
+            vec![Felt::ZERO, wallet, Felt::ZERO],
+        );
+        assert_eq!(failed_inner_call(&[ok.clone(), failed], wallet), Some(1));
+        assert_eq!(failed_inner_call(&[ok, relayer_ok], wallet), None);
+        let other_event = (
+            wallet,
+            vec![Felt::from(7u8)],
+            vec![Felt::ZERO, token, Felt::ZERO],
+        );
+        assert_eq!(failed_inner_call(&[other_event], wallet), None);
     }
 }

@@ -151,6 +151,7 @@ impl RegisterParams {
     fn owner_calls(
         &self,
         class: AccountClass,
+        spending_policies: bool,
         account: Felt,
         session: Felt,
         valid_until: u64,
@@ -176,7 +177,7 @@ impl RegisterParams {
                 ));
             }
         }
-        if class == AccountClass::Other && !self.limits.is_empty() {
+        if !spending_policies && !self.limits.is_empty() {
             return Err(AppError::ScopeUnsupported(
                 "this wallet's contract has no spending caps; nothing was registered".into(),
             ));
@@ -258,8 +259,13 @@ impl Sesame {
         check_max_calls(params.max_calls).map_err(AppError::InvalidArgument)?;
         check_duration(valid_until - now).map_err(AppError::InvalidArgument)?;
         let class = self.account_class(wallet.wallet_address).await?;
+        let policies = params.limits.is_empty()
+            || self
+                .has_spending_policies(wallet.wallet_address, class)
+                .await?;
         let owner_calls = params.owner_calls(
             class,
+            policies,
             wallet.wallet_address,
             meta.session_public_key,
             valid_until,
