@@ -526,6 +526,10 @@ async fn a_scoped_session_with_recipients_and_a_cap_is_registered_in_one_transac
         ])
     })
     .await;
+    println!(
+        "register, scope + recipient rule + spending cap in one multicall: fee {} {}",
+        r["tx"]["fee"], r["tx"]["fee_unit"]
+    );
     // Registration, cap and recipients: exactly one owner transaction.
     assert_eq!(
         fx.chain.nonce(wallet).await.unwrap(),
@@ -1243,6 +1247,35 @@ async fn a_kill_during_register_or_execute_loses_nothing_and_sends_nothing_twice
     assert_eq!(fx.strk(recipient).await, before + 1_000);
     let chain = fx.chain.session_data(wallet, key).await.unwrap();
     assert_eq!(chain.remaining_calls, 3);
+
+    // A kill during a key rotation, after the transaction left: the new key was stored before
+    // it was sent, so the next owner action finds it (the chain answers to it) and signs.
+    let old_key = fx
+        .chain
+        .call(wallet, "get_public_key", vec![])
+        .await
+        .unwrap();
+    let u = user.clone();
+    blocking(move || u.crash_at("after-send", &["wallet", "rotate-key"])).await;
+    let new_key = fx
+        .chain
+        .call(wallet, "get_public_key", vec![])
+        .await
+        .unwrap();
+    assert_ne!(new_key, old_key, "the rotation landed");
+    let u = user.clone();
+    let (registered, shown) = blocking(move || {
+        u.ok(&["session", "create"]);
+        let registered = u.ok(&["session", "register"]);
+        (registered, u.ok(&["wallet", "show"]))
+    })
+    .await;
+    assert_eq!(registered["status"]["state"], "active", "{registered}");
+    assert_eq!(
+        felt(&shown["public_key"]),
+        new_key[0],
+        "the device now holds the new key"
+    );
 }
 
 /// The local chain is killed (`kill -9`) under a session: the next send fails with a clear
