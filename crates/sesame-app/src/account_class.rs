@@ -109,24 +109,26 @@ fn class_hash_of(sierra: &str) -> Result<Felt, AppError> {
         .map_err(|e| AppError::Internal(format!("embedded class hash: {e}")))
 }
 
+/// The class hash of an embedded Sierra class, computed once per process (it hashes the whole
+/// class, which takes a moment).
+fn memoized_class_hash(cell: &'static OnceLock<Felt>, sierra: &str) -> Result<Felt, AppError> {
+    if let Some(h) = cell.get() {
+        return Ok(*h);
+    }
+    let h = class_hash_of(sierra)?;
+    Ok(*cell.get_or_init(|| h))
+}
+
 /// Class hash of Sesame's v1 session account (read-only support: older wallets).
 pub fn session_account_v1_class_hash() -> Result<Felt, AppError> {
     static HASH: OnceLock<Felt> = OnceLock::new();
-    if let Some(h) = HASH.get() {
-        return Ok(*h);
-    }
-    let h = class_hash_of(crate::SESSION_ACCOUNT_V1_SIERRA)?;
-    Ok(*HASH.get_or_init(|| h))
+    memoized_class_hash(&HASH, crate::SESSION_ACCOUNT_V1_SIERRA)
 }
 
 /// Class hash of Sesame's session account, the class new wallets get (v2).
 pub fn session_account_class_hash() -> Result<Felt, AppError> {
     static HASH: OnceLock<Felt> = OnceLock::new();
-    if let Some(h) = HASH.get() {
-        return Ok(*h);
-    }
-    let h = class_hash_of(crate::SESSION_ACCOUNT_SIERRA)?;
-    Ok(*HASH.get_or_init(|| h))
+    memoized_class_hash(&HASH, crate::SESSION_ACCOUNT_SIERRA)
 }
 
 impl Sesame {

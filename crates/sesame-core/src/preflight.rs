@@ -187,21 +187,26 @@ pub fn check(input: &PreflightInput<'_>) -> Result<(), PreflightError> {
             return Err(PreflightError::SelfCallBlocked);
         }
         // With the SNIP-163 struct the allowlist is unknown here; the simulation decides.
-        if s.allowed_entrypoints.is_some()
-            && !allowed.is_empty()
-            && !allowed.contains(&call.selector)
-        {
-            return Err(PreflightError::EntrypointNotAllowed {
-                name: display_name(&call.selector),
-                allowed: allowed
-                    .iter()
-                    .map(display_name)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
+        if s.allowed_entrypoints.is_some() {
+            check_allowlist(call, allowed)?;
         }
     }
     check_spending(input)
+}
+
+/// A selector allowlist valid on every contract; empty allows every selector.
+fn check_allowlist(call: &Call, allowed: &[Felt]) -> Result<(), PreflightError> {
+    if allowed.is_empty() || allowed.contains(&call.selector) {
+        return Ok(());
+    }
+    Err(PreflightError::EntrypointNotAllowed {
+        name: display_name(&call.selector),
+        allowed: allowed
+            .iter()
+            .map(display_name)
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
 }
 
 /// The v2 account's call rules (7 to 10 in `contracts/README.md`), in its order: each rule
@@ -229,16 +234,7 @@ fn check_calls_v2(input: &PreflightInput<'_>) -> Result<(), PreflightError> {
     for call in input.calls {
         if scope.is_empty() {
             // A broad session: its selector allowlist, on any contract, as on v1.
-            if !allowed.is_empty() && !allowed.contains(&call.selector) {
-                return Err(PreflightError::EntrypointNotAllowed {
-                    name: display_name(&call.selector),
-                    allowed: allowed
-                        .iter()
-                        .map(display_name)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                });
-            }
+            check_allowlist(call, allowed)?;
         } else if !scope
             .iter()
             .any(|p| p.to == call.to && p.selector == call.selector)
