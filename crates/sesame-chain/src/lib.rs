@@ -24,7 +24,8 @@ pub use error::ChainError;
 pub use owner::{relay_call, FixedBounds, OwnerAccount, TxOutcome};
 pub use paymaster::{PaymasterClient, PaymasterError};
 pub use rpc::{
-    Chain, ReceiptDetails, SessionV2, SpendingPolicyState, Timeouts, SUPPORTED_SPEC_MAJOR_MINOR,
+    Chain, ReceiptDetails, SessionSnapshot, SessionV2, SpendingPolicyState, Timeouts,
+    SUPPORTED_SPEC_MAJOR_MINOR,
 };
 pub use session_account::SessionAccount;
 pub use signer::KeySigner;

@@ -142,6 +142,17 @@ fn tokens_of(scope: &[SessionCall]) -> Vec<Felt> {
     tokens
 }
 
+/// One session as preflight sees it (see [`Chain::session_snapshot`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSnapshot {
+    /// Chain time: the latest block's timestamp.
+    pub now: u64,
+    pub data: OnChainSession,
+    /// The policies asked about, set or not (a zero window means none).
+    pub policies: Vec<(Felt, SpendingPolicyState)>,
+    pub v2: Option<SessionV2>,
+}
+
 /// A Cairo `Array<felt252>` return: its length, then exactly that many felts.
 fn decode_array(felts: &[Felt]) -> Option<Vec<Felt>> {
     let (len, rest) = felts.split_first()?;
@@ -344,11 +355,9 @@ impl Chain {
         account: Felt,
         session_key: Felt,
     ) -> Result<OnChainSession, ChainError> {
-        let felts = self
-            .call(account, "get_session_data", vec![session_key])
-            .await?;
-        let now = self.block_timestamp().await?;
-        OnChainSession::decode(&felts, now).map_err(|e| ChainError::Unexpected(e.to_string()))
+        // With the chain time it is judged by, in one batched request.
+        let (_, mut sessions) = self.session_data_many(&[(account, session_key)]).await?;
+        sessions.pop().ok_or_else(|| malformed("batch"))
     }
 
     /// View calls `(contract, entrypoint, calldata)` and the chain time, in one batched
@@ -428,6 +437,74 @@ impl Chain {
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok((now, sessions))
+    }
+
+    /// Everything preflight reads about one session, in one batched request: the chain time,
+    /// `get_session_data`, the spending policies of `policy_tokens`, and, for a v2 account
+    /// (`v2_tokens` set), its status word, scope and the recipient rules of those tokens.
+    pub async fn session_snapshot(
+        &self,
+        account: Felt,
+        key: Felt,
+        policy_tokens: &[Felt],
+        v2_tokens: Option<&[Felt]>,
+    ) -> Result<SessionSnapshot, ChainError> {
+        let mut calls = vec![(account, "get_session_data", vec![key])];
+        calls.extend(
+            policy_tokens
+                .iter()
+                .map(|t| (account, "get_spending_policy", vec![key, *t])),
+        );
+        if let Some(tokens) = v2_tokens {
+            calls.push((account, "get_session_status", vec![key]));
+            calls.push((account, "get_session_scope", vec![key]));
+            calls.extend(
+                tokens
+                    .iter()
+                    .map(|t| (account, "get_session_recipients", vec![key, *t])),
+            );
+        }
+        let (now, replies) = self.call_many(&calls).await?;
+        let mut replies = replies.into_iter();
+        let mut next = || replies.next().ok_or_else(|| malformed("batch"));
+        let data = OnChainSession::decode(&next()?, now)
+            .map_err(|e| ChainError::Unexpected(e.to_string()))?;
+        let mut policies = Vec::with_capacity(policy_tokens.len());
+        for token in policy_tokens {
+            let p = decode_policy(&next()?, now).ok_or_else(|| malformed("spending policy"))?;
+            policies.push((*token, p));
+        }
+        let v2 = match v2_tokens {
+            None => None,
+            Some(tokens) => {
+                let status = next()?
+                    .first()
+                    .and_then(ChainStatus::from_felt)
+                    .ok_or_else(|| malformed("session status"))?;
+                let scope = decode_scope(&next()?).ok_or_else(|| malformed("session scope"))?;
+                let mut recipients = Vec::new();
+                for token in tokens {
+                    let list = decode_array(&next()?).ok_or_else(|| malformed("recipient list"))?;
+                    if !list.is_empty() {
+                        recipients.push(RecipientRule {
+                            token: *token,
+                            recipients: list,
+                        });
+                    }
+                }
+                Some(SessionV2 {
+                    status,
+                    scope,
+                    recipients,
+                })
+            }
+        };
+        Ok(SessionSnapshot {
+            now,
+            data,
+            policies,
+            v2,
+        })
     }
 
     /// SRC-5 `supports_interface(id)`. An account without SRC-5 answers `false`.

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use sesame_chain::devnet::DevnetClient;
 use sesame_chain::paymaster::{ApiKey, ExecutionParameters, PaymasterClient};
 use sesame_chain::relay_call;
-use sesame_chain::{FixedBounds, OwnerAccount, SessionV2, TxOutcome};
+use sesame_chain::{FixedBounds, OwnerAccount, TxOutcome};
 use sesame_core::felt::to_hex;
 use sesame_core::keys::PrivateKey;
 use sesame_core::outside::{random_nonce, Call, OutsideExecution, SessionSignature};
@@ -146,15 +146,14 @@ impl Sesame {
         blocking(move || Ok(Arc::new(u.session_key(&session)?))).await
     }
 
-    async fn policies_for(
+    /// The tokens whose spending policies `calls` are metered against, on an account that has
+    /// policies at all (others are never asked: never call what is not there).
+    async fn metered_tokens(
         &self,
         wallet: Felt,
-        session: Felt,
         calls: &[Call],
         class: AccountClass,
-    ) -> Result<Vec<PreflightPolicy>, AppError> {
-        // Accounts of other families may have no spending policies at all: never call what is
-        // not there.
+    ) -> Result<Vec<Felt>, AppError> {
         if !self.has_spending_policies(wallet, class).await? {
             return Ok(Vec::new());
         }
@@ -169,20 +168,7 @@ impl Sesame {
             .collect();
         tokens.sort();
         tokens.dedup();
-        let mut out = Vec::new();
-        for token in tokens {
-            let p = self.chain.spending_policy(wallet, session, token).await?;
-            if p.is_set() {
-                out.push(PreflightPolicy {
-                    token,
-                    max_per_call: p.max_per_call,
-                    max_per_window: p.max_per_window,
-                    window_seconds: p.window_seconds,
-                    spent_in_window: p.spent_in_window,
-                });
-            }
-        }
-        Ok(out)
+        Ok(tokens)
     }
 
     /// Runs preflight for `calls`; returns the chain view of the session it checked and the
@@ -198,26 +184,26 @@ impl Sesame {
         tokens.sort();
         tokens.dedup();
         let key = meta.session_public_key;
-        // Independent reads: one round trip of latency instead of several.
-        let (chain, now, policies, v2) = tokio::try_join!(
-            async {
-                let s = self.chain.session_data(wallet, key);
-                s.await.map_err(AppError::from)
-            },
-            async { self.chain.block_timestamp().await.map_err(AppError::from) },
-            self.policies_for(wallet, key, calls, class),
-            async {
-                if class != AccountClass::SesameV2 {
-                    return Ok::<Option<SessionV2>, AppError>(None);
-                }
-                let keys = [key];
-                let v = self
-                    .chain
-                    .session_v2_many(wallet, &keys, Some(&tokens))
-                    .await?;
-                Ok(v.into_iter().next())
-            },
-        )?;
+        let policy_tokens = self.metered_tokens(wallet, calls, class).await?;
+        let v2_tokens = (class == AccountClass::SesameV2).then_some(tokens.as_slice());
+        // Everything in one batched request: one round trip, however many rules apply.
+        let snapshot = self
+            .chain
+            .session_snapshot(wallet, key, &policy_tokens, v2_tokens)
+            .await?;
+        let (chain, now, v2) = (snapshot.data, snapshot.now, snapshot.v2);
+        let policies: Vec<PreflightPolicy> = snapshot
+            .policies
+            .iter()
+            .filter(|(_, p)| p.is_set())
+            .map(|(token, p)| PreflightPolicy {
+                token: *token,
+                max_per_call: p.max_per_call,
+                max_per_window: p.max_per_window,
+                window_seconds: p.window_seconds,
+                spent_in_window: p.spent_in_window,
+            })
+            .collect();
         let rules = match &v2 {
             Some(v2) => AccountRules::V2 {
                 status: v2.status,
