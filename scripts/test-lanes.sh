@@ -14,7 +14,7 @@ logs="$CARGO_TARGET_DIR/test-lanes"
 rm -rf "$logs" && mkdir -p "$logs"
 
 # Lane A: the binaries that mostly wait, plus the argon2-bound envelope tests to balance.
-lane_a_names=" desktop bundle ipc keychain envelope "
+lane_a_names=" desktop desktop_settings bundle ipc keychain envelope "
 lane_a=() lane_b=()
 while read -r name; do
   if [[ "$lane_a_names" == *" $name "* ]]; then lane_a+=(--test "$name"); else lane_b+=(--test "$name"); fi

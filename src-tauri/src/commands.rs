@@ -6,13 +6,16 @@
 use serde_json::{json, Value};
 use sesame_app::activity::ActivityEntry;
 use sesame_app::{
-    ErrorReply, ExecOutcome, LimitSpec, PolicyView, RotateOutcome, SessionStatus, TxOutcome,
-    WalletView,
+    DeployFunding, ErrorReply, ExecOutcome, LimitSpec, PolicyView, RotateOutcome, SessionStatus,
+    TxOutcome, WalletView,
 };
 use sesame_vault::{Passphrase, Pin};
 use tauri::{AppHandle, Manager, Runtime};
 
-use crate::shell::{AppState, BackupReply, RegisterRequest, SendPreview, Shell, TokenInfo};
+use crate::shell::{
+    AddressEntry, AppState, BackupReply, Payer, RegisterRequest, SendPreview, SettingsView, Shell,
+    TokenInfo,
+};
 
 type Reply<T> = Result<T, ErrorReply>;
 
@@ -292,4 +295,73 @@ pub async fn activity<R: Runtime>(
 #[tauri::command(rename_all = "snake_case")]
 pub async fn open_external<R: Runtime>(_app: AppHandle<R>, url: String) -> Reply<()> {
     Ok(crate::shell::open_explorer_link(&url)?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn settings_get<R: Runtime>(app: AppHandle<R>) -> Reply<SettingsView> {
+    Ok(shell(&app).settings_get().await?)
+}
+
+/// `payer` null: the network's default. `api_key` travels only into Rust (the vault); the
+/// reply says whether one is set, never what it is.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn settings_set_payer<R: Runtime>(
+    app: AppHandle<R>,
+    payer: Option<Payer>,
+    api_key: Option<String>,
+    clear_api_key: Option<bool>,
+) -> Reply<SettingsView> {
+    Ok(shell(&app)
+        .settings_set_payer(
+            payer,
+            api_key.map(sesame_app::custody::Zeroizing::new),
+            clear_api_key.unwrap_or(false),
+        )
+        .await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn settings_set_auto_lock<R: Runtime>(
+    app: AppHandle<R>,
+    secs: u64,
+) -> Reply<SettingsView> {
+    Ok(shell(&app).settings_set_auto_lock(secs).await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn address_book<R: Runtime>(app: AppHandle<R>) -> Reply<Vec<AddressEntry>> {
+    Ok(shell(&app).address_book().await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn address_save<R: Runtime>(
+    app: AppHandle<R>,
+    address: String,
+    label: String,
+) -> Reply<Vec<AddressEntry>> {
+    Ok(shell(&app).address_save(&address, &label).await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn address_remove<R: Runtime>(
+    app: AppHandle<R>,
+    address: String,
+) -> Reply<Vec<AddressEntry>> {
+    Ok(shell(&app).address_remove(&address).await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn wallet_funding<R: Runtime>(
+    app: AppHandle<R>,
+    wallet: Option<String>,
+) -> Reply<DeployFunding> {
+    Ok(shell(&app).wallet_funding(&wallet).await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn wallet_deploy<R: Runtime>(
+    app: AppHandle<R>,
+    wallet: Option<String>,
+) -> Reply<WalletView> {
+    Ok(shell(&app).wallet_deploy(&wallet).await?)
 }

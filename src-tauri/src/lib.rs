@@ -47,6 +47,14 @@ pub fn with_sesame<R: Runtime>(builder: Builder<R>, shell: Shell) -> Builder<R> 
             commands::send,
             commands::activity,
             commands::open_external,
+            commands::settings_get,
+            commands::settings_set_payer,
+            commands::settings_set_auto_lock,
+            commands::address_book,
+            commands::address_save,
+            commands::address_remove,
+            commands::wallet_funding,
+            commands::wallet_deploy,
         ])
 }
 

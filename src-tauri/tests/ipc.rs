@@ -132,6 +132,17 @@ fn every_command_answers_over_ipc_and_no_reply_carries_a_secret() {
         "INVALID_ARGUMENT"
     );
 
+    // A paymaster's API key goes into the vault; replies only say whether one is set. Back to
+    // the devnet's default payer (the local relayer) for the sends below.
+    let pm = json!({ "kind": "paymaster", "url": "https://pm.example/", "gas_token": null });
+    let set = ipc.ok(
+        "settings_set_payer",
+        json!({ "payer": pm, "api_key": PAYMASTER_KEY }),
+    );
+    assert_eq!(set["paymaster_api_key_set"], true);
+    let set = ipc.ok("settings_set_payer", json!({ "payer": null }));
+    assert_eq!(set["payer"]["kind"], "local-relayer", "{set}");
+
     let wallet = ipc.ok("wallet_create", json!({}));
     assert_eq!(wallet["deployed"], true);
     let w = wallet["address"].as_str().unwrap().to_string();
@@ -414,6 +425,7 @@ fn every_command_answers_over_ipc_and_no_reply_carries_a_secret() {
         ("restored PIN", &RESTORED_PIN.to_lowercase()),
         ("recovered PIN", &RECOVERED_PIN.to_lowercase()),
         ("backup passphrase", &PASSPHRASE.to_lowercase()),
+        ("paymaster API key", &PAYMASTER_KEY.to_lowercase()),
     ] {
         assert!(!transcript.contains(secret), "the {name} crossed IPC");
     }
@@ -564,5 +576,379 @@ fn lock_and_auto_lock_finish_at_once_while_a_call_waits_on_a_silent_node() {
         let vault = sesame_vault::Vault::open_keychain(&profile).unwrap();
         vault.destroy().unwrap();
     });
+    let _ = std::fs::remove_dir_all(data_dir);
+}
+
+/// The mock app over IPC with `config`, as a fresh start of the shell would build it.
+fn start_ipc(config: ShellConfig) -> Ipc {
+    let app = with_sesame(mock_builder(), Shell::new(config))
+        .build(tauri::generate_context!("tauri.conf.json"))
+        .unwrap();
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    // The app must outlive the webview: leak it for the test's lifetime (one per start).
+    std::mem::forget(app);
+    Ipc {
+        webview,
+        transcript: String::new(),
+    }
+}
+
+fn test_config(tag: &str, rpc: String) -> (ShellConfig, std::path::PathBuf, String) {
+    let data_dir = std::env::temp_dir().join(format!("sesame-{tag}-{}", std::process::id()));
+    let profile = format!("{tag}-{}", std::process::id());
+    let config = ShellConfig {
+        data_dir: data_dir.clone(),
+        profile: profile.clone(),
+        network: "devnet".into(),
+        rpc: Some(rpc),
+        auto_lock_secs: 300,
+        start_local_devnet: false,
+        rpc_timeouts: Default::default(),
+        backup_dir: Some(data_dir.join("backups")),
+    };
+    (config, data_dir, profile)
+}
+
+const SN_SEPOLIA_HEX: &str = "0x534e5f5345504f4c4941";
+const PAYMASTER_KEY: &str = "ipc-paymaster-api-key-violet-crane";
+
+/// Settings survive a restart of the shell (network, payer, auto-lock, address book, the API
+/// key's presence); a custom network is a second devnet whose chain id is recorded at first
+/// connect, and when the node behind its URL later claims another chain it is refused.
+#[test]
+fn settings_persist_across_a_restart_and_a_custom_network_keeps_its_chain_id() {
+    if std::env::var("SESAME_KEYCHAIN_TESTS").as_deref() != Ok("1") {
+        eprintln!("SKIPPED: needs the OS keychain; run under scripts/with-keyring.sh");
+        return;
+    }
+    use sesame_tests::chain_id_proxy::ChainIdProxy;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (fx, second) = rt.block_on(async { tokio::join!(Fixture::start(), Fixture::start()) });
+    let proxy = rt
+        .block_on(ChainIdProxy::start(&second.devnet.rpc_url()))
+        .unwrap();
+    let (config, data_dir, profile) = test_config("ipc-settings", fx.devnet.rpc_url());
+    let mut ipc = start_ipc(config.clone());
+    ipc.ok("vault_create", json!({ "pin": PIN }));
+
+    // Defaults: devnet's local relayer pays; no API key; the configured auto-lock.
+    let s = ipc.ok("settings_get", json!({}));
+    assert_eq!(s["payer"]["kind"], "local-relayer", "{s}");
+    assert_eq!(s["paymaster_api_key_set"], false);
+    assert_eq!(s["auto_lock_secs"], 300);
+    assert_eq!(s["schema"], 1);
+
+    // Auto-lock: out of bounds is refused, a valid time applies at once.
+    assert_eq!(
+        ipc.code("settings_set_auto_lock", json!({ "secs": 5 })),
+        "INVALID_ARGUMENT"
+    );
+    ipc.ok("settings_set_auto_lock", json!({ "secs": 120 }));
+    assert_eq!(ipc.ok("app_state", json!({}))["auto_lock_secs"], 120);
+
+    // A remote node over plain http is refused with the https rule; the network stays.
+    let err = ipc
+        .call(
+            "set_network",
+            json!({ "name": "http://node.example/rpc", "rpc": null }),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "INVALID_ARGUMENT");
+    assert!(
+        err["message"].as_str().unwrap().contains("use https://"),
+        "{err}"
+    );
+    // A named network whose node answers another chain is refused, and the network stays.
+    assert_eq!(
+        ipc.code(
+            "set_network",
+            json!({ "name": "mainnet", "rpc": fx.devnet.rpc_url() })
+        ),
+        "CHAIN_ID_MISMATCH"
+    );
+    assert_eq!(ipc.ok("app_state", json!({}))["network"]["kind"], "devnet");
+
+    // The custom network (the second devnet, behind the proxy): its chain id is recorded.
+    let custom = proxy.url().to_string();
+    let state = ipc.ok("set_network", json!({ "name": custom, "rpc": null }));
+    assert_eq!(state["network"]["kind"], "custom");
+    assert_eq!(state["chain_id"], SN_SEPOLIA_HEX);
+    let s = ipc.ok("settings_get", json!({}));
+    assert_eq!(s["pinned_chain_id"], SN_SEPOLIA_HEX);
+    assert!(s["payer"].is_null(), "no default payer off devnet: {s}");
+
+    // Who pays here: the local relayer does not exist off devnet; a paymaster must be https
+    // (or on this machine); then a paymaster with an API key, whose value never comes back.
+    assert_eq!(
+        ipc.code(
+            "settings_set_payer",
+            json!({ "payer": { "kind": "local-relayer" }, "api_key": null })
+        ),
+        "INVALID_ARGUMENT"
+    );
+    assert_eq!(
+        ipc.code(
+            "settings_set_payer",
+            json!({ "payer": { "kind": "paymaster", "url": "http://pm.example/", "gas_token": null } })
+        ),
+        "INVALID_ARGUMENT"
+    );
+    let s = ipc.ok(
+        "settings_set_payer",
+        json!({ "payer": { "kind": "paymaster", "url": "https://pm.example/", "gas_token": null }, "api_key": PAYMASTER_KEY }),
+    );
+    assert_eq!(s["paymaster_api_key_set"], true, "{s}");
+    assert!(s["payer_description"]
+        .as_str()
+        .unwrap()
+        .contains("paymaster at pm.example (sponsored"));
+
+    // The address book of this network.
+    let bob = format!("{:#x}", fx.recipient);
+    assert_eq!(
+        ipc.code("address_save", json!({ "address": bob, "label": "" })),
+        "INVALID_ARGUMENT"
+    );
+    let book = ipc.ok("address_save", json!({ "address": bob, "label": "Bob" }));
+    assert_eq!(book[0]["label"], "Bob");
+
+    // The file is owner-only and holds no secret.
+    let file = std::path::PathBuf::from(s["file"].as_str().unwrap());
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+    }
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        !text.contains(PAYMASTER_KEY) && !text.contains(PIN),
+        "{text}"
+    );
+
+    // A restart (the environment still says devnet): the settings file wins.
+    let transcript = std::mem::take(&mut ipc.transcript);
+    let mut ipc = start_ipc(config);
+    ipc.transcript = transcript;
+    let state = ipc.ok("app_state", json!({}));
+    assert_eq!(state["network"]["name"], custom.as_str(), "{state}");
+    assert_eq!(state["auto_lock_secs"], 120);
+    let s = ipc.ok("settings_get", json!({}));
+    assert_eq!(s["payer"]["url"], "https://pm.example/");
+    assert_eq!(s["paymaster_api_key_set"], true);
+    assert_eq!(ipc.ok("address_book", json!({}))[0]["label"], "Bob");
+
+    // The node behind the custom URL now claims Mainnet: refused, with both ids named.
+    proxy.pose_as(Some(sesame_app::network::SN_MAIN));
+    let err = ipc
+        .call("set_network", json!({ "name": custom, "rpc": null }))
+        .unwrap_err();
+    assert_eq!(err["code"], "CHAIN_ID_CHANGED", "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("now answers with chain id SN_MAIN, not SN_SEPOLIA"),
+        "{err}"
+    );
+    let state = ipc.ok("app_state", json!({}));
+    assert_eq!(state["chain_error"]["code"], "CHAIN_ID_CHANGED", "{state}");
+    assert!(state["chain_id"].is_null());
+    // Back to its own chain, it is accepted again.
+    proxy.pose_as(None);
+    let state = ipc.ok("set_network", json!({ "name": custom, "rpc": null }));
+    assert_eq!(state["chain_id"], SN_SEPOLIA_HEX);
+
+    // Clearing the key forgets it.
+    let s = ipc.ok(
+        "settings_set_payer",
+        json!({ "payer": { "kind": "paymaster", "url": "https://pm.example/", "gas_token": null }, "clear_api_key": true }),
+    );
+    assert_eq!(s["paymaster_api_key_set"], false);
+    assert!(
+        !ipc.transcript.contains(PAYMASTER_KEY),
+        "the API key crossed IPC"
+    );
+    assert!(!ipc.transcript.contains(PIN));
+
+    let vault = sesame_vault::Vault::open_keychain(&profile).unwrap();
+    vault.destroy().unwrap();
+    let _ = std::fs::remove_dir_all(data_dir);
+}
+
+/// On a custom network (a second devnet) a new wallet is funded and deployed from the app,
+/// then each payer chosen in Settings is the one that carries and pays for a session's send:
+/// nobody (refused before signing), the local SNIP-29 paymaster sponsored (with its API key
+/// from the vault; refused without it), in gas-token mode (the wallet pays the fee in STRK),
+/// and one of the person's own wallets as relayer.
+#[test]
+fn the_payer_chosen_in_settings_carries_and_pays_for_session_sends() {
+    if std::env::var("SESAME_KEYCHAIN_TESTS").as_deref() != Ok("1") {
+        eprintln!("SKIPPED: needs the OS keychain; run under scripts/with-keyring.sh");
+        return;
+    }
+    use sesame_tests::paymaster_server::{PaymasterServer, PaymasterServerConfig, TEST_API_KEY};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fx = rt.block_on(Fixture::start());
+    let paymaster = rt
+        .block_on(PaymasterServer::start(
+            &fx.relayer,
+            PaymasterServerConfig::default(),
+        ))
+        .unwrap();
+    let (mut config, data_dir, profile) = test_config("ipc-payer", fx.devnet.rpc_url());
+    // The custom network from the first start: the devnet's URL, not named "devnet".
+    config.network = fx.devnet.rpc_url();
+    config.rpc = None;
+    let mut ipc = start_ipc(config);
+    ipc.ok("vault_create", json!({ "pin": PIN }));
+    assert_eq!(ipc.ok("app_state", json!({}))["network"]["kind"], "custom");
+
+    // A new wallet here is an address until funded; the funding asked for covers the fee.
+    let w = ipc.ok("wallet_create", json!({}));
+    assert_eq!(w["deployed"], false);
+    let next = w["next_step"].as_str().unwrap();
+    assert!(
+        next.contains(&format!("sesame --profile {profile} --network ")),
+        "{next}"
+    );
+    let address = w["address"].as_str().unwrap().to_string();
+    let wallet = sesame_core::felt::parse_felt(&address).unwrap();
+    let f = ipc.ok("wallet_funding", json!({ "wallet": address }));
+    assert_eq!(
+        (f["deployed"].as_bool(), f["funded"].as_bool()),
+        (Some(false), Some(false))
+    );
+    let required: u128 = f["required"].as_str().unwrap().parse().unwrap();
+    let estimated: u128 = f["estimated_fee"].as_str().unwrap().parse().unwrap();
+    assert!(estimated > 0 && required >= estimated * 2, "{f}");
+    assert!(
+        ipc.code("wallet_deploy", json!({ "wallet": address }))
+            .len()
+            > 3
+    );
+    rt.block_on(
+        fx.dev
+            .mint_strk(wallet, required + 50_000_000_000_000_000_000),
+    )
+    .unwrap();
+    let f = ipc.ok("wallet_funding", json!({ "wallet": address }));
+    assert_eq!(f["funded"], true, "{f}");
+    let w = ipc.ok("wallet_deploy", json!({ "wallet": address }));
+    assert_eq!(
+        (w["deployed"].as_bool(), w.get("next_step")),
+        (Some(true), None)
+    );
+    assert!(rt
+        .block_on(fx.chain.class_hash_at(wallet))
+        .unwrap()
+        .is_some());
+
+    // A session that may send STRK (owner-paid registration).
+    let s = ipc.ok(
+        "session_create",
+        json!({ "wallet": address, "duration_secs": 3600 }),
+    );
+    let key = s["session_public_key"].as_str().unwrap().to_string();
+    ipc.ok(
+        "session_register",
+        json!({ "wallet": address, "session": key, "max_calls": 10, "allow": ["strk:transfer"], "valid_until": null }),
+    );
+    let to = format!("{:#x}", fx.recipient);
+    let send = json!({ "wallet": address, "session": key, "token": "strk", "recipient": to, "amount": "1000" });
+
+    // Nobody chosen: the preview says so and a send is refused before anything is signed.
+    let p = ipc.ok("send_preview", send.clone());
+    assert_eq!(
+        (p["ok"].as_bool(), p["error"]["code"].as_str()),
+        (Some(false), Some("NO_PAYER"))
+    );
+    assert_eq!(ipc.code("send", send.clone()), "INVALID_ARGUMENT");
+
+    // The paymaster, sponsored, with its API key: it builds and submits; the wallet pays
+    // nothing but the transfer; the recipient becomes a recent address.
+    let pm = json!({ "kind": "paymaster", "url": paymaster.url(), "gas_token": null });
+    ipc.ok(
+        "settings_set_payer",
+        json!({ "payer": pm, "api_key": TEST_API_KEY }),
+    );
+    let p = ipc.ok("send_preview", send.clone());
+    assert_eq!(p["ok"], true, "{p}");
+    assert!(
+        p["fee_payer"].as_str().unwrap().contains("sponsored"),
+        "{p}"
+    );
+    let (before_to, before_w) =
+        rt.block_on(async { (fx.strk(fx.recipient).await, fx.strk(wallet).await) });
+    let out = ipc.ok("send", send.clone());
+    assert_eq!(out["mode"], "paymaster", "{out}");
+    assert_eq!(paymaster.executions(), 1);
+    assert_eq!(rt.block_on(fx.strk(fx.recipient)), before_to + 1000);
+    assert_eq!(
+        rt.block_on(fx.strk(wallet)),
+        before_w - 1000,
+        "sponsored: no fee"
+    );
+    assert_eq!(ipc.ok("address_book", json!({}))[0]["address"], to.as_str());
+
+    // Without the API key the paymaster refuses, and nothing is sent.
+    ipc.ok(
+        "settings_set_payer",
+        json!({ "payer": pm, "clear_api_key": true }),
+    );
+    assert!(ipc.code("send", send.clone()).starts_with("PAYMASTER_"));
+    assert_eq!(paymaster.executions(), 1);
+
+    // Gas-token mode: the wallet pays the paymaster's fee in STRK, within its quote.
+    let gas = json!({ "kind": "paymaster", "url": paymaster.url(), "gas_token": "strk" });
+    ipc.ok(
+        "settings_set_payer",
+        json!({ "payer": gas, "api_key": TEST_API_KEY }),
+    );
+    let before_w = rt.block_on(fx.strk(wallet));
+    let out = ipc.ok("send", send.clone());
+    assert_eq!(out["fee_unit"], "FRI", "{out}");
+    let fee: u128 = out["fee"].as_str().unwrap().parse().unwrap();
+    let paid = before_w - rt.block_on(fx.strk(wallet)) - 1000;
+    assert!(paid > 0 && paid <= fee, "paid {paid}, quoted at most {fee}");
+
+    // A relayer: only one of this device's wallets on this network may be chosen.
+    assert_eq!(
+        ipc.code(
+            "settings_set_payer",
+            json!({ "payer": { "kind": "relayer", "wallet": format!("{:#x}", fx.relayer.address()) } })
+        ),
+        "WALLET_NOT_FOUND"
+    );
+    let own = &fx.devnet.accounts()[0];
+    let own_address = format!("{:#x}", own.address);
+    ipc.ok(
+        "wallet_import",
+        json!({ "address": own_address, "private_key": format!("{:#x}", own.private_key) }),
+    );
+    ipc.ok(
+        "settings_set_payer",
+        json!({ "payer": { "kind": "relayer", "wallet": own_address } }),
+    );
+    let before_relayer = rt.block_on(fx.strk(own.address));
+    let before_w = rt.block_on(fx.strk(wallet));
+    let out = ipc.ok("send", send.clone());
+    assert_eq!(
+        (out["mode"].as_str(), out["paid_by"].as_str()),
+        (Some("relayer"), Some(own_address.as_str()))
+    );
+    assert!(
+        rt.block_on(fx.strk(own.address)) < before_relayer,
+        "the relayer paid the fee"
+    );
+    assert_eq!(rt.block_on(fx.strk(wallet)), before_w - 1000);
+    assert!(
+        !ipc.transcript.contains(TEST_API_KEY),
+        "the API key crossed IPC"
+    );
+
+    let vault = sesame_vault::Vault::open_keychain(&profile).unwrap();
+    vault.destroy().unwrap();
     let _ = std::fs::remove_dir_all(data_dir);
 }

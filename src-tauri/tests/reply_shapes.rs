@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use sesame_app::activity::ActivityEntry;
+use sesame_app::DeployFunding;
 use sesame_app::{
     AccountClass, AppError, EntrypointView, ErrorReply, ExecOutcome, Network, NetworkKind,
     PolicyView, RecipientRuleView, RotateOutcome, ScopeEntryView, SessionStatus, TxOutcome,
@@ -26,7 +27,9 @@ use sesame_core::selector::selector_from_name;
 use sesame_core::session::{SessionDataShape, SessionState};
 use sesame_core::Felt;
 use sesame_desktop::commands::{policy_reply, revoke_all_reply, session_tx_reply};
-use sesame_desktop::shell::{AppState, BackupReply, SendPreview};
+use sesame_desktop::shell::{
+    AddressEntry, AppState, BackupReply, Payer, SendPreview, SettingsView,
+};
 use sesame_desktop::{Shell, ShellConfig};
 use sesame_vault::vault::MAX_FAILURES;
 use sesame_vault::{AttemptStatus, VaultError};
@@ -121,7 +124,8 @@ fn wallet(address: &str, public_key: &str, deployed: bool, strk: &str, eth: &str
         // As `Sesame::wallet_show` words it.
         next_step: (!deployed).then(|| {
             format!(
-                "send STRK to {address} for the deployment fee, then run `sesame wallet deploy`"
+                "send STRK to {address} for the deployment fee, then deploy it: in the app, or \
+                 run `sesame --profile desktop --network devnet --wallet {address} wallet deploy`"
             )
         }),
     }
@@ -572,6 +576,75 @@ fn replies() -> Value {
     put(&mut ok, "send", sent(&devnet));
     put(&mut ok, "activity", activity(&devnet));
     put(&mut ok, "open_external", ());
+    let custom = Network {
+        kind: NetworkKind::Custom,
+        name: "https://rpc.example/custom".into(),
+        rpc_url: "https://rpc.example/custom".into(),
+    };
+    let paymaster = Payer::Paymaster {
+        url: "https://paymaster.example/".into(),
+        gas_token: None,
+    };
+    // As `Shell::settings_get` builds it (`describe_payer` words the payer).
+    let settings = |network: Network, payer: Option<Payer>, key_set: bool| SettingsView {
+        schema: sesame_desktop::shell::settings::SETTINGS_SCHEMA,
+        pinned_chain_id: (network.kind == NetworkKind::Custom).then(|| SN_SEPOLIA.to_string()),
+        payer_description: sesame_desktop::shell::settings::describe_payer(payer.as_ref()),
+        payer,
+        paymaster_api_key_set: key_set,
+        auto_lock_secs: 300,
+        file: "/home/me/.local/share/sesame/settings-desktop.json".into(),
+        network,
+    };
+    put(
+        &mut ok,
+        "settings_get",
+        settings(devnet.clone(), Some(Payer::LocalRelayer), false),
+    );
+    put(
+        &mut ok,
+        "settings_set_payer",
+        settings(custom.clone(), Some(paymaster.clone()), true),
+    );
+    put(
+        &mut ok,
+        "settings_set_auto_lock",
+        settings(devnet.clone(), Some(Payer::LocalRelayer), false),
+    );
+    let saved = AddressEntry {
+        address: RECIPIENT.into(),
+        network: "devnet".into(),
+        label: Some("Alice".into()),
+        saved: true,
+        last_used: Some(NOW - 600),
+    };
+    let recent = AddressEntry {
+        address: RELAYER.into(),
+        network: "devnet".into(),
+        label: None,
+        saved: false,
+        last_used: Some(NOW - 3_600),
+    };
+    let book = vec![saved.clone(), recent.clone()];
+    put(&mut ok, "address_book", &book);
+    put(&mut ok, "address_save", &book);
+    put(&mut ok, "address_remove", vec![saved]);
+    let funding = |deployed: bool, balance: &str| DeployFunding {
+        address: WALLET2.into(),
+        network: "sepolia".into(),
+        deployed,
+        balance: balance.into(),
+        estimated_fee: if deployed { "0" } else { "1200000000000000" }.into(),
+        required: if deployed { "0" } else { "3600000000000000" }.into(),
+        funded: deployed || balance.len() > 16,
+    };
+    put(&mut ok, "wallet_funding", funding(false, "0"));
+    let mut deployed_w2 = w2.clone();
+    deployed_w2.deployed = true;
+    deployed_w2.supports_sessions = true;
+    deployed_w2.next_step = None;
+    deployed_w2.strk_balance = "2400000000000000".into();
+    put(&mut ok, "wallet_deploy", &deployed_w2);
 
     let mut offline = app_state(devnet.clone(), true, false, false);
     offline.chain_id = None;
@@ -612,6 +685,55 @@ fn replies() -> Value {
     put(&mut more, "send:sepolia", sent(&sepolia));
     put(&mut more, "activity:sepolia", activity(&sepolia));
     put(&mut more, "activity:empty", Vec::<ActivityEntry>::new());
+    put(
+        &mut more,
+        "wallet_funding:funded",
+        funding(false, "5000000000000000"),
+    );
+    put(
+        &mut more,
+        "wallet_funding:deployed",
+        funding(true, "2400000000000000"),
+    );
+    put(
+        &mut more,
+        "settings_get:no_payer",
+        settings(custom.clone(), None, false),
+    );
+    put(
+        &mut more,
+        "settings_get:relayer",
+        settings(
+            sepolia.clone(),
+            Some(Payer::Relayer {
+                wallet: WALLET2.into(),
+            }),
+            false,
+        ),
+    );
+    put(
+        &mut more,
+        "settings_get:gas_token",
+        settings(
+            custom.clone(),
+            Some(Payer::Paymaster {
+                url: "https://paymaster.example/".into(),
+                gas_token: Some(shell.tokens()[0].address.clone()),
+            }),
+            true,
+        ),
+    );
+    put(&mut more, "address_book:empty", Vec::<AddressEntry>::new());
+    let mut no_payer = too_much.clone();
+    no_payer.error = Some(ErrorReply {
+        code: "NO_PAYER".into(),
+        message: "nobody pays for session sends on this network yet: choose a paymaster or one \
+                  of your wallets as relayer in Settings"
+            .into(),
+    });
+    no_payer.fee_payer = sesame_desktop::shell::settings::describe_payer(None);
+    no_payer.balance_after = "1233000000000000000000".into();
+    put(&mut more, "send_preview:no_payer", &no_payer);
 
     let errors: Vec<ErrorReply> = vec![
         AppError::Locked.reply(),
@@ -635,6 +757,15 @@ fn replies() -> Value {
             "Sesame only opens its own explorer links, not https://evil.example/tx/0x1".into(),
         )
         .reply(),
+        AppError::ChainIdChanged {
+            network: "https://rpc.example/custom".into(),
+            pinned: "SN_SEPOLIA".into(),
+            found: "SN_MAIN".into(),
+        }
+        .reply(),
+        Network::resolve("http://node.example/rpc", None)
+            .unwrap_err()
+            .reply(),
     ];
 
     let mut all = Map::new();

@@ -11,6 +11,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+pub mod chain_id_proxy;
 pub mod paymaster_server;
 
 use std::sync::Arc;

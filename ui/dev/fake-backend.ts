@@ -10,6 +10,9 @@ import type {
   AppState,
   BackupReply,
   NetworkInfo,
+  AddressEntry,
+  DeployFunding,
+  Payer,
   PolicyInput,
   PolicyView,
   RecipientRule,
@@ -19,6 +22,7 @@ import type {
   TokenInfo,
   Transport,
   TxReceipt,
+  SettingsView,
   WalletView,
 } from "../src/api";
 import { sample, sampleCase, sampleError } from "../test/fixtures/replies";
@@ -95,6 +99,11 @@ export class FakeBackend implements Transport {
   private pin = PIN;
   private network: NetworkInfo = { kind: "devnet", name: "devnet", rpc_url: "http://127.0.0.1:5050/rpc" };
   private wallets = new Map<string, FakeWallet[]>();
+  /** Settings: who pays per network, whether an API key is "in the vault", auto-lock, book. */
+  private payers = new Map<string, Payer>();
+  private apiKeys = new Set<string>();
+  private autoLock = 300;
+  private book: AddressEntry[] = [];
   private listeners = new Map<string, Set<(payload: unknown) => void>>();
   /** The devnet clock runs a little ahead of the wall clock. */
   private chainSkew = 95;
@@ -185,6 +194,28 @@ export class FakeBackend implements Transport {
         return null;
       case "tokens":
         return this.tokens();
+      case "settings_get":
+        return this.settings();
+      case "settings_set_auto_lock": {
+        const secs = num(a, "secs");
+        if (secs < 30 || secs > 86_400) throw new Fail("INVALID_ARGUMENT", "auto-lock must be between 30 seconds and 24 hours");
+        this.autoLock = secs;
+        return this.settings();
+      }
+      case "address_book":
+        return this.addresses();
+      case "address_save": {
+        const address = str(a, "address").toLowerCase();
+        const label = str(a, "label").trim();
+        if (!/^0x[0-9a-f]{1,64}$/.test(address)) throw new Fail("INVALID_INPUT", `'${address}' is not a valid address`);
+        if (label === "") throw new Fail("INVALID_ARGUMENT", "give the address a label of 1 to 64 characters");
+        this.book = this.book.filter((e) => !(e.network === this.network.name && same(e.address, address)));
+        this.book.push({ address, network: this.network.name, label, saved: true });
+        return this.addresses();
+      }
+      case "address_remove":
+        this.book = this.book.filter((e) => !(e.network === this.network.name && same(e.address, str(a, "address"))));
+        return this.addresses();
       case "open_external": {
         const url = str(a, "url");
         if (!/^https:\/\/(sepolia\.)?voyager\.online\/tx\/0x[0-9a-fA-F]{1,64}$/.test(url)) {
@@ -210,6 +241,19 @@ export class FakeBackend implements Transport {
         return this.list().map((w) => this.view(w));
       case "wallet_show":
         return this.view(this.wallet(a["wallet"] === null ? null : str(a, "wallet")));
+      case "settings_set_payer":
+        return this.setPayer(a);
+      case "wallet_funding":
+        return this.funding(this.wallet(str(a, "wallet")));
+      case "wallet_deploy": {
+        const w = this.wallet(str(a, "wallet"));
+        if (!this.funding(w).funded) throw new Fail("TX_REJECTED", "the account does not hold enough STRK for the deployment fee");
+        w.view = { ...w.view, deployed: true, supports_sessions: true, account_class: "sesame-v2", scoped_sessions: true };
+        delete w.view.next_step;
+        w.strk -= 1_200_000_000_000_000n;
+        this.log(w, "deploy", null, "Wallet deployed");
+        return this.view(w);
+      }
       case "wallet_rotate_key":
         return this.rotateKey(a["wallet"] === null || a["wallet"] === undefined ? null : str(a, "wallet"));
       case "session_create":
@@ -240,6 +284,70 @@ export class FakeBackend implements Transport {
     throw `command ${command} not found`;
   }
 
+  private payer(): Payer | null {
+    return this.payers.get(this.network.name) ?? (this.network.kind === "devnet" ? { kind: "local-relayer" } : null);
+  }
+
+  private settings(): SettingsView {
+    const payer = this.payer();
+    const host = (url: string) => url.replace(/^[a-z]+:\/\//, "").split("/")[0] ?? url;
+    const words =
+      payer === null
+        ? "nobody yet: choose who pays for sends in Settings"
+        : payer.kind === "local-relayer"
+          ? "the local relayer (gasless)"
+          : payer.kind === "relayer"
+            ? `your wallet ${payer.wallet} as relayer, in STRK (gasless for the session)`
+            : payer.gas_token === null
+              ? `the paymaster at ${host(payer.url)} (sponsored, gasless)`
+              : `this wallet, in STRK through the paymaster at ${host(payer.url)} (the fee is quoted and checked when you send)`;
+    return {
+      ...sample("settings_get"),
+      network: { ...this.network },
+      pinned_chain_id: this.network.kind === "custom" ? "0x534e5f5345504f4c4941" : null,
+      payer,
+      payer_description: words,
+      paymaster_api_key_set: this.apiKeys.has(this.network.name),
+      auto_lock_secs: this.autoLock,
+    };
+  }
+
+  private setPayer(a: Record<string, unknown>): SettingsView {
+    const payer = (a["payer"] ?? null) as Payer | null;
+    if (payer === null) this.payers.delete(this.network.name);
+    else {
+      if (payer.kind === "local-relayer" && this.network.kind !== "devnet") {
+        throw new Fail("INVALID_ARGUMENT", "the local relayer exists only on the local devnet");
+      }
+      if (payer.kind === "paymaster" && !/^https:\/\/|^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(payer.url)) {
+        throw new Fail("INVALID_ARGUMENT", "plain http:// is accepted only for a node on this machine; use https://");
+      }
+      this.payers.set(this.network.name, payer);
+    }
+    const key = typeof a["api_key"] === "string" ? a["api_key"].trim() : "";
+    if (key !== "") this.apiKeys.add(this.network.name);
+    else if (a["clear_api_key"] === true) this.apiKeys.delete(this.network.name);
+    return this.settings();
+  }
+
+  private addresses(): AddressEntry[] {
+    const mine = this.book.filter((e) => e.network === this.network.name);
+    return [...mine.filter((e) => e.saved), ...mine.filter((e) => !e.saved).reverse()].map((e) => ({ ...e }));
+  }
+
+  private funding(w: FakeWallet): DeployFunding {
+    const required = w.view.deployed ? 0n : 3_600_000_000_000_000n;
+    return {
+      address: w.view.address,
+      network: this.network.name,
+      deployed: w.view.deployed,
+      balance: w.strk.toString(),
+      estimated_fee: (required / 3n).toString(),
+      required: required.toString(),
+      funded: w.view.deployed || w.strk >= required,
+    };
+  }
+
   private appState(): AppState {
     const wait = Math.max(0, Math.ceil((this.backoffUntil - Date.now()) / 1000));
     return {
@@ -256,6 +364,7 @@ export class FakeBackend implements Transport {
         tampered: false,
       },
       passkey_enrolled: this.passkey,
+      auto_lock_secs: this.autoLock,
     };
   }
 
@@ -660,7 +769,7 @@ export class FakeBackend implements Transport {
       error: err ? { code: err.code, message: err.message } : null,
       balance_before: bal.toString(),
       balance_after: (amount > bal ? 0n : bal - amount).toString(),
-      fee_payer: this.network.kind === "devnet" ? "the local relayer (gasless)" : "your relayer (gasless)",
+      fee_payer: this.settings().payer_description,
       remaining_calls_after: err ? 0 : Math.max(0, s.status.remaining_calls - 1),
     };
   }
@@ -677,6 +786,11 @@ export class FakeBackend implements Transport {
     const policy = s.policies.find((p) => same(p.token, token));
     if (policy) policy.spent_in_window = (BigInt(policy.spent_in_window) + amount).toString();
     s.status.remaining_calls -= 1;
+    // Like the shell: a confirmed send's recipient becomes a recent address.
+    const to = str(a, "recipient").toLowerCase();
+    if (!this.book.some((e) => e.network === this.network.name && same(e.address, to))) {
+      this.book.push({ address: to, network: this.network.name, saved: false, last_used: Math.floor(Date.now() / 1000) });
+    }
     const { explorer_url: _none, ...out } = sample("send");
     const hash = randomFelt();
     const explorer = this.explorer(hash);

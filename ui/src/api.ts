@@ -226,6 +226,54 @@ export interface ActivityEntry {
   explorer_url?: string;
 }
 
+/**
+ * Who carries and pays for a session's send on one network (Rust `Payer`, tagged by `kind`).
+ * Registering and revoking are owner transactions: the wallet always pays those.
+ */
+export type Payer =
+  | { kind: "local-relayer" }
+  | { kind: "relayer"; wallet: string }
+  /** `gas_token` null: sponsored by the paymaster; else the wallet pays the fee in that token. */
+  | { kind: "paymaster"; url: string; gas_token: string | null };
+
+/** The Settings screen (`settings_get`). The paymaster's API key is never sent back. */
+export interface SettingsView {
+  schema: number;
+  network: NetworkInfo;
+  /** The chain id recorded when the current custom network was added (null otherwise). */
+  pinned_chain_id: string | null;
+  /** null: nobody is chosen (off devnet, sends are refused until someone is). */
+  payer: Payer | null;
+  /** Who pays, in words, as the send preview says it. */
+  payer_description: string;
+  paymaster_api_key_set: boolean;
+  auto_lock_secs: number;
+  /** Where the settings file is. */
+  file: string;
+}
+
+/** One address-book entry of the current network. */
+export interface AddressEntry {
+  address: string;
+  network: string;
+  label?: string;
+  /** Saved with a label (kept until removed), else a recent recipient. */
+  saved: boolean;
+  last_used?: number;
+}
+
+/** `wallet_funding`: what a not-yet-deployed wallet needs (STRK amounts in fri). */
+export interface DeployFunding {
+  address: string;
+  network: string;
+  deployed: boolean;
+  balance: string;
+  estimated_fee: string;
+  /** The estimate with a margin: what the address should hold before deploying. */
+  required: string;
+  funded: boolean;
+}
+
 export interface SessionExpiring {
   session: string;
   seconds_left: number;
@@ -444,6 +492,30 @@ const sendArgs = (r: SendRequest): Record<string, unknown> => ({
 
 export const sendPreview = (r: SendRequest) => call<SendPreview>("send_preview", sendArgs(r));
 export const send = (r: SendRequest) => call<ExecOutcome>("send", sendArgs(r));
+
+export const settingsGet = () => call<SettingsView>("settings_get");
+
+export interface PayerRequest {
+  /** null: the network's default (the local relayer on devnet, nobody elsewhere). */
+  payer: Payer | null;
+  /** A new API key for the paymaster (kept in the vault; never shown again), or null. */
+  apiKey: string | null;
+  /** Forget the stored API key. */
+  clearApiKey: boolean;
+}
+
+export const settingsSetPayer = (r: PayerRequest) =>
+  call<SettingsView>("settings_set_payer", { payer: r.payer, api_key: r.apiKey, clear_api_key: r.clearApiKey });
+export const settingsSetAutoLock = (secs: number) => call<SettingsView>("settings_set_auto_lock", { secs });
+
+export const addressBook = () => call<AddressEntry[]>("address_book");
+export const addressSave = (address: string, label: string) => call<AddressEntry[]>("address_save", { address, label });
+export const addressRemove = (address: string) => call<AddressEntry[]>("address_remove", { address });
+
+/** The STRK a not-yet-deployed wallet needs, and what it holds now (needs the vault unlocked). */
+export const walletFunding = (wallet: string) => call<DeployFunding>("wallet_funding", { wallet });
+/** Deploys a funded wallet; the wallet pays the deployment fee. */
+export const walletDeploy = (wallet: string) => call<WalletView>("wallet_deploy", { wallet });
 
 export const activity = (wallet: string) => call<ActivityEntry[]>("activity", { wallet });
 /** Opens a block-explorer link in the system browser (the shell refuses any other URL). */

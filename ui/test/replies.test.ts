@@ -250,11 +250,12 @@ test("the session list draws every sample session", () => {
   eq(byTestid(list.root, "session-register").length, 1, "the created session can be registered");
 });
 
-test("the wallet card draws both sample wallets", () => {
+test("the wallet card draws both sample wallets", async () => {
   freshStore();
+  api.setTransport(fixtureTransport());
   store.wallets = sample("wallets");
   store.wallet = sample("wallet_show");
-  const card = walletCard({ refresh: () => {}, selectWallet: () => {}, addWallet: () => {}, rotateKey: async () => null });
+  const card = walletCard({ refresh: () => {}, selectWallet: () => {}, addWallet: () => {}, rotateKey: async () => null, deployed: () => {} });
   eq(text(one(card.root, "wallet-address")), W1.address, "address");
   eq(text(one(card.root, "balance-strk")), "1234.5", "STRK");
   eq(text(one(card.root, "balance-eth")), "0.25", "ETH");
@@ -263,7 +264,19 @@ test("the wallet card draws both sample wallets", () => {
   store.wallet = sampleCase("wallet_show:not_deployed");
   emit("wallet");
   eq(text(one(card.root, "wallet-deployed")), "not deployed", "not deployed");
-  eq(text(one(card.root, "wallet-next-step")), W2.next_step ?? "", "next step");
+  // Not deployed: the in-app flow (fund, then Deploy), not the CLI's next step.
+  await settle();
+  eq(byTestid(card.root, "wallet-next-step").length, 0, "no CLI command in the app");
+  const deploy = one(card.root, "deploy-card");
+  eq(text(one(deploy, "deploy-address")), W2.address, "the address to fund");
+  eq(text(one(deploy, "deploy-required")), "0.0036 STRK", "the funding asked for, in STRK units");
+  eq(text(one(deploy, "deploy-balance")), "0 STRK", "the balance now");
+  ok(one(deploy, "deploy-button").hasAttribute("disabled") || (one(deploy, "deploy-button") as unknown as { disabled: boolean }).disabled, "Deploy waits for the funding");
+  ok(W2.next_step?.includes("--profile desktop --network devnet") ?? false, `the CLI's step names profile and network: ${W2.next_step}`);
+  // A deployed wallet drops the panel (and its balance polling).
+  store.wallet = sample("wallet_show");
+  emit("wallet");
+  eq(byTestid(card.root, "deploy-card").length, 0, "no deploy panel once deployed");
 });
 
 /** Answers every command with its sample reply; `activity` fails `activityFailures` times. */
@@ -438,6 +451,26 @@ test("the dev fake backend answers every command with the UI's shapes", async ()
   eq((await call("vault_recover", { wallet: w, private_key: "0x1", new_pin: "1234" })).unlocked, true, "recovered");
   await refused("vault_unlock_passkey");
   await refused("passkey_enroll");
+
+  // Settings, the address book, and deploying a wallet off devnet.
+  const s0 = await call("settings_get");
+  ok(s0.payer_description.length > 0, "the payer in words");
+  await refused("settings_set_auto_lock", { secs: 5 });
+  eq((await call("settings_set_auto_lock", { secs: 600 })).auto_lock_secs, 600, "auto-lock");
+  const paid = await call("settings_set_payer", { payer: { kind: "paymaster", url: "https://pm.example/", gas_token: null }, api_key: "k", clear_api_key: false });
+  ok(paid.paymaster_api_key_set, "the key is set");
+  await refused("settings_set_payer", { payer: { kind: "paymaster", url: "http://pm.example/", gas_token: null } });
+  eq((await call("address_save", { address: "0xabc", label: "Bob" }))[0]?.label, "Bob", "saved address");
+  await call("address_book");
+  eq((await call("address_remove", { address: "0xabc" })).length, 0, "removed");
+  await call("set_network", { name: "sepolia", rpc: "https://rpc.example/sepolia" });
+  const fresh_w = await call("wallet_create");
+  eq(fresh_w.deployed, false, "off devnet a new wallet waits for funding");
+  eq((await call("wallet_funding", { wallet: fresh_w.address })).funded, false, "not funded");
+  await refused("wallet_deploy", { wallet: fresh_w.address });
+  await call("set_network", { name: "devnet", rpc: null });
+  const first = (await call("wallets"))[0]!;
+  eq((await call("wallet_deploy", { wallet: first.address })).deployed, true, "a deployed wallet stays as it is");
 
   const fresh = new FakeBackend(options("fresh"));
   const state = await fresh.invoke("vault_create", { pin: "1234" });

@@ -186,6 +186,40 @@ export const ActivityEntry = obj({
   explorer_url: opt(str),
 });
 
+export const Payer = union3();
+function union3(): Schema<api.Payer> {
+  const local = obj({ kind: oneOf(["local-relayer"] as const) });
+  const relayer = obj({ kind: oneOf(["relayer"] as const), wallet: str });
+  const paymaster = obj({ kind: oneOf(["paymaster"] as const), url: str, gas_token: nullable(str) });
+  return schema((v, p) => {
+    const kind = typeof v === "object" && v !== null ? (v as { kind?: unknown }).kind : undefined;
+    if (kind === "local-relayer") local.check(v, p);
+    else if (kind === "relayer") relayer.check(v, p);
+    else if (kind === "paymaster") paymaster.check(v, p);
+    else refuse(p, "a payer (local-relayer, relayer or paymaster)", v);
+  });
+}
+export const SettingsView = obj({
+  schema: num,
+  network: NetworkInfo,
+  pinned_chain_id: nullable(str),
+  payer: nullable(Payer),
+  payer_description: str,
+  paymaster_api_key_set: bool,
+  auto_lock_secs: num,
+  file: str,
+});
+export const AddressEntry = obj({ address: str, network: str, label: opt(str), saved: bool, last_used: opt(num) });
+export const DeployFunding = obj({
+  address: str,
+  network: str,
+  deployed: bool,
+  balance: str,
+  estimated_fee: str,
+  required: str,
+  funded: bool,
+});
+
 /** Every command's reply. */
 export const REPLY_SHAPES = {
   app_state: AppState,
@@ -216,6 +250,14 @@ export const REPLY_SHAPES = {
   send: ExecOutcome,
   activity: arr(ActivityEntry),
   open_external: nul,
+  settings_get: SettingsView,
+  settings_set_payer: SettingsView,
+  settings_set_auto_lock: SettingsView,
+  address_book: arr(AddressEntry),
+  address_save: arr(AddressEntry),
+  address_remove: arr(AddressEntry),
+  wallet_funding: DeployFunding,
+  wallet_deploy: WalletView,
 } as const;
 
 export type Command = keyof typeof REPLY_SHAPES;
@@ -261,6 +303,14 @@ const API = {
   send: api.send,
   activity: api.activity,
   open_external: api.openExternal,
+  settings_get: api.settingsGet,
+  settings_set_payer: api.settingsSetPayer,
+  settings_set_auto_lock: api.settingsSetAutoLock,
+  address_book: api.addressBook,
+  address_save: api.addressSave,
+  address_remove: api.addressRemove,
+  wallet_funding: api.walletFunding,
+  wallet_deploy: api.walletDeploy,
 } satisfies Record<Command, unknown>;
 
 /** The commands api.ts knows; the test checks these are the fixture's (and so the shell's). */

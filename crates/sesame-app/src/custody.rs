@@ -12,6 +12,9 @@ use sesame_vault::{
 
 use crate::{blocking, AppError, Unlocked};
 
+/// A string zeroized on drop, for credentials passed to [`set_named_secret`].
+pub use zeroize::Zeroizing;
+
 /// Whether a vault (PIN) has been set up on this device.
 pub async fn is_initialized(vault: &Arc<Vault>) -> Result<bool, AppError> {
     let vault = vault.clone();
@@ -50,6 +53,43 @@ pub async fn enroll_passkey(unlocked: &Unlocked) -> Result<(), AppError> {
         Ok(u.enroll_passkey(passkey.as_ref(), SESAME_RP_ID)?)
     })
     .await
+}
+
+/// Stores a named credential (a paymaster's API key) sealed in the vault. `value` is consumed
+/// and zeroized.
+pub async fn set_named_secret(
+    unlocked: &Unlocked,
+    name: String,
+    value: Zeroizing<String>,
+) -> Result<(), AppError> {
+    let u = unlocked.0.clone();
+    blocking(move || Ok(u.set_named_secret(&name, value.as_bytes())?)).await
+}
+
+/// A named credential as text, or `None` when it is not set. Keep it in Rust: never return it
+/// to a shell's UI or print it.
+pub async fn named_secret(
+    unlocked: &Unlocked,
+    name: String,
+) -> Result<Option<Zeroizing<String>>, AppError> {
+    let u = unlocked.0.clone();
+    blocking(move || {
+        Ok(u.named_secret(&name)?
+            .map(|bytes| Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned())))
+    })
+    .await
+}
+
+/// Whether a named credential is set (no unlock needed).
+pub async fn has_named_secret(vault: &Arc<Vault>, name: String) -> Result<bool, AppError> {
+    let vault = vault.clone();
+    blocking(move || Ok(vault.has_named_secret(&name)?)).await
+}
+
+/// Forgets a named credential (no unlock needed).
+pub async fn delete_named_secret(vault: &Arc<Vault>, name: String) -> Result<(), AppError> {
+    let vault = vault.clone();
+    blocking(move || Ok(vault.delete_named_secret(&name)?)).await
 }
 
 /// Whether a passkey can unlock this vault.

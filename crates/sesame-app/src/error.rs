@@ -61,6 +61,18 @@ pub enum AppError {
         expected: String,
         found: String,
     },
+    /// A custom network's node answers with another chain id than the one recorded when the
+    /// network was added: the URL now leads to another chain (or an impostor).
+    #[error(
+        "this node now answers with chain id {found}, not {pinned} as when you added it \
+         ({network}): refusing to sign for another chain; remove the network and add it again \
+         if the change is expected"
+    )]
+    ChainIdChanged {
+        network: String,
+        pinned: String,
+        found: String,
+    },
     /// `session clear` of a session the chain still honours, without `force`.
     #[error(
         "session {0} is still live on-chain: revoke it first (sesame session revoke), or force \
@@ -108,6 +120,7 @@ impl AppError {
             AppError::InvalidArgument(_) => "INVALID_ARGUMENT",
             AppError::SessionLive(_) => "SESSION_LIVE",
             AppError::ChainIdMismatch { .. } => "CHAIN_ID_MISMATCH",
+            AppError::ChainIdChanged { .. } => "CHAIN_ID_CHANGED",
             AppError::NotExecuted { .. } => "EXECUTION_NOT_CONFIRMED",
             AppError::BackupFile(_) => "BACKUP_FILE_ERROR",
             AppError::ScopeUnsupported(_) => "SCOPE_UNSUPPORTED",

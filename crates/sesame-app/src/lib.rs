@@ -8,6 +8,7 @@
 mod account_class;
 pub mod activity;
 pub mod custody;
+pub mod deploy;
 mod error;
 pub mod local_devnet;
 pub mod network;
@@ -24,6 +25,7 @@ use sesame_vault::{Pin, UnlockedVault, Vault};
 
 pub use account_class::{session_account_class_hash, session_account_v1_class_hash, AccountClass};
 
+pub use deploy::DeployFunding;
 pub use error::{AppError, ErrorReply};
 pub use network::{Network, NetworkKind};
 pub use sesame_chain::TxOutcome;

@@ -14,10 +14,10 @@ pub const SN_MAIN: Felt = Felt::from_hex_unchecked("0x534e5f4d41494e");
 /// `'SN_SEPOLIA'`, Sepolia's chain id.
 pub const SN_SEPOLIA: Felt = Felt::from_hex_unchecked("0x534e5f5345504f4c4941");
 
-/// Refuses a node URL that is not `https://`, except plain `http://` to this machine: anything
-/// between here and a remote node could otherwise rewrite what it answers (balances, session
-/// state, the chain id the signatures are bound to).
-fn check_transport(url: &str) -> Result<(), AppError> {
+/// Refuses a node (or paymaster) URL that is not `https://`, except plain `http://` to this
+/// machine: anything between here and a remote node could otherwise rewrite what it answers
+/// (balances, session state, the chain id the signatures are bound to).
+pub fn check_transport(url: &str) -> Result<(), AppError> {
     let parsed = url::Url::parse(url)
         .map_err(|e| AppError::InvalidArgument(format!("'{url}' is not a valid URL ({e})")))?;
     let loopback = match parsed.host() {
@@ -136,6 +136,24 @@ impl Network {
     pub fn is_devnet(&self) -> bool {
         self.kind == NetworkKind::Devnet
     }
+
+    /// Checks the chain id a node answers (`found`) against the one recorded for this network
+    /// when it was first connected (`pinned`): a custom URL keeps the chain it was added with.
+    pub fn check_pinned_chain_id(&self, pinned: Felt, found: Felt) -> Result<(), AppError> {
+        if pinned == found {
+            return Ok(());
+        }
+        Err(AppError::ChainIdChanged {
+            network: self.name.clone(),
+            pinned: chain_name(pinned),
+            found: chain_name(found),
+        })
+    }
+}
+
+/// A chain id as people know it (`SN_SEPOLIA`), or its hex when it is not a short string.
+pub fn chain_name(id: Felt) -> String {
+    sesame_core::felt::decode_short_string(&id).unwrap_or_else(|| sesame_core::felt::to_hex(&id))
 }
 
 #[cfg(test)]
@@ -202,6 +220,19 @@ mod tests {
         assert_eq!(
             (c.kind, c.rpc_url.as_str()),
             (NetworkKind::Custom, "https://rpc.example/v0_10")
+        );
+    }
+
+    #[test]
+    fn a_pinned_chain_id_must_stay_the_same() {
+        let c = Network::resolve("https://rpc.example/v0_10", None).unwrap();
+        assert!(c.check_pinned_chain_id(SN_SEPOLIA, SN_SEPOLIA).is_ok());
+        let err = c.check_pinned_chain_id(SN_SEPOLIA, SN_MAIN).unwrap_err();
+        assert_eq!(err.code(), "CHAIN_ID_CHANGED");
+        let text = err.to_string();
+        assert!(
+            text.contains("now answers with chain id SN_MAIN, not SN_SEPOLIA"),
+            "{text}"
         );
     }
 

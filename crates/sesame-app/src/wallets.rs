@@ -261,12 +261,7 @@ impl Sesame {
             .erc20_balance(ETH, address)
             .await
             .unwrap_or_default();
-        let next_step = (!deployed).then(|| {
-            format!(
-                "send STRK to {} for the deployment fee, then run `sesame wallet deploy`",
-                to_hex(&address)
-            )
-        });
+        let next_step = (!deployed).then(|| self.deploy_step(&address));
         Ok(WalletView {
             address: to_hex(&address),
             public_key: to_hex(&meta.public_key),
@@ -280,6 +275,25 @@ impl Sesame {
             eth_balance: eth.to_string(),
             next_step,
         })
+    }
+
+    /// What to do with a wallet that is not deployed: fund it, then deploy it from the app or
+    /// with a CLI command that names this vault's profile and network, so it finds the wallet
+    /// (the app's vault is the `desktop` profile, the CLI's default is `default`).
+    fn deploy_step(&self, address: &Felt) -> String {
+        let rpc_hint = match self.network.kind {
+            crate::NetworkKind::Sepolia => " (give the node with --rpc or SESAME_SEPOLIA_RPC)",
+            crate::NetworkKind::Mainnet => " (give the node with --rpc or SESAME_MAINNET_RPC)",
+            _ => "",
+        };
+        format!(
+            "send STRK to {address} for the deployment fee, then deploy it: in the app, or run \
+             `sesame --profile {profile} --network {network} --wallet {address} wallet deploy`\
+             {rpc_hint}",
+            address = to_hex(address),
+            profile = self.vault.profile(),
+            network = self.network.name,
+        )
     }
 
     /// Every wallet of this network on this device.

@@ -111,6 +111,36 @@ pub fn counterfactual_address(class_hash: Felt, public_key: Felt, salt: Felt) ->
     get_contract_address(salt, class_hash, &[public_key], Felt::ZERO)
 }
 
+/// The fee (in fri) the DEPLOY_ACCOUNT of `key`'s account would cost now, as the node
+/// estimates it. The deployment itself sets resource bounds above this estimate (1.5x the gas,
+/// 1.5x the price), and the account must hold the bounds' maximum: fund it with a margin.
+pub async fn estimate_deploy_account_fee(
+    chain: &Chain,
+    class_hash: Felt,
+    key: Arc<PrivateKey>,
+    salt: Felt,
+) -> Result<u128, ChainError> {
+    let factory = OpenZeppelinAccountFactory::new(
+        class_hash,
+        chain.chain_id(),
+        KeySigner::new(key),
+        chain.provider().clone(),
+    )
+    .await
+    .map_err(|e| ChainError::Unexpected(e.to_string()))?;
+    let estimate = factory
+        .deploy_v3(salt)
+        .estimate_fee()
+        .await
+        .map_err(|e| match e {
+            starknet_rust::accounts::AccountFactoryError::Provider(p) => {
+                chain.map_provider_error(p)
+            }
+            other => ChainError::Unexpected(other.to_string()),
+        })?;
+    Ok(estimate.overall_fee)
+}
+
 /// Deploys the account of `key` with a DEPLOY_ACCOUNT transaction. The address must already
 /// hold enough STRK for the fee ([`counterfactual_address`] tells where to send it).
 pub async fn deploy_account(

@@ -332,6 +332,7 @@ async fn session(ctx: &mut Ctx, app: &Sesame, cmd: SessionCmd) -> Result<Value, 
                     api_key: std::env::var("SESAME_PAYMASTER_API_KEY")
                         .ok()
                         .filter(|k| !k.is_empty()),
+                    gas_token: None,
                 },
                 (None | Some("default"), None) => ExecMode::Relayer(None),
                 (Some(addr), None) => ExecMode::Relayer(Some(parse_address(addr)?)),

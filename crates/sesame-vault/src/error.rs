@@ -98,6 +98,9 @@ pub enum VaultError {
     /// No record with that wallet address or session key.
     #[error("no stored {0} matches")]
     NotFound(&'static str),
+    /// A named secret's name or value is not acceptable (see `UnlockedVault::set_named_secret`).
+    #[error("{0}")]
+    InvalidSecret(&'static str),
     /// A given key does not belong to the stored wallet (public key mismatch).
     #[error("the key does not match the stored public key of this wallet")]
     OwnerKeyMismatch,
@@ -134,6 +137,7 @@ impl VaultError {
             VaultError::DeviceSecretMissing => "DEVICE_SECRET_MISSING",
             VaultError::Tampered => "VAULT_TAMPERED",
             VaultError::NotFound(_) => "RECORD_NOT_FOUND",
+            VaultError::InvalidSecret(_) => "INVALID_SECRET",
             VaultError::OwnerKeyMismatch => "OWNER_KEY_MISMATCH",
             VaultError::InvalidPrivateKey => "INVALID_PRIVATE_KEY",
             VaultError::InvalidBackup => "INVALID_BACKUP",

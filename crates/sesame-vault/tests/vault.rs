@@ -740,3 +740,57 @@ fn backup_round_trip_to_another_device() {
         VaultError::WrongPinOrDamaged
     );
 }
+
+#[test]
+fn a_named_secret_is_sealed_bound_to_its_name_and_reads_back_only_unlocked() {
+    let store = MemoryStore::new();
+    let clock = ManualClock::at(1_000);
+    let vault = vault_on(&store, &clock, "named");
+    let unlocked = vault.create(&Pin::from("2468-named")).unwrap();
+    assert!(!vault.has_named_secret("paymaster-api-key:sepolia").unwrap());
+    assert_eq!(
+        unlocked.named_secret("paymaster-api-key:sepolia").unwrap(),
+        None
+    );
+    unlocked
+        .set_named_secret("paymaster-api-key:sepolia", b"pm-key-123")
+        .unwrap();
+    assert!(vault.has_named_secret("paymaster-api-key:sepolia").unwrap());
+    let read = unlocked
+        .named_secret("paymaster-api-key:sepolia")
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.as_slice(), b"pm-key-123");
+    // Sealed: the keychain item never holds the plain value.
+    let raw = store
+        .get("named/secret/paymaster-api-key:sepolia")
+        .unwrap()
+        .unwrap();
+    assert!(!raw.windows(10).any(|w| w == b"pm-key-123"));
+    // Copied under another name, it is refused rather than read as that secret.
+    store
+        .set("named/secret/paymaster-api-key:mainnet", &raw)
+        .unwrap();
+    assert_eq!(
+        unlocked
+            .named_secret("paymaster-api-key:mainnet")
+            .unwrap_err()
+            .code(),
+        "VAULT_TAMPERED"
+    );
+    // Bad names and empty values are refused; deleting needs no unlock.
+    for bad in ["", "a/b", "with space"] {
+        assert_eq!(
+            unlocked.set_named_secret(bad, b"x").unwrap_err().code(),
+            "INVALID_SECRET"
+        );
+    }
+    assert_eq!(
+        unlocked.set_named_secret("ok", b"").unwrap_err().code(),
+        "INVALID_SECRET"
+    );
+    vault
+        .delete_named_secret("paymaster-api-key:sepolia")
+        .unwrap();
+    assert!(!vault.has_named_secret("paymaster-api-key:sepolia").unwrap());
+}

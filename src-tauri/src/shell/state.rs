@@ -17,6 +17,7 @@ use sesame_core::felt::to_hex;
 use sesame_vault::{AttemptStatus, Pin, Vault};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use super::settings::{settings_path, Settings};
 use super::ShellConfig;
 
 /// What the UI needs to choose a screen. Carries no secret.
@@ -53,13 +54,30 @@ pub struct Shell {
     inner: Mutex<Inner>,
     /// Held while connecting, so two commands do not start two connections.
     connecting: tokio::sync::Mutex<()>,
+    /// The Settings file's contents (see `settings`); never held across an `.await`.
+    settings: Mutex<Settings>,
+    /// The idle time before auto-lock: Settings' choice, else the config's.
+    auto_lock_secs: std::sync::atomic::AtomicU64,
 }
 
 impl Shell {
     pub fn new(config: ShellConfig) -> Self {
-        let network = Network::resolve(&config.network, config.rpc.as_deref())
-            .unwrap_or_else(|_| Network::resolve("devnet", None).expect("devnet always resolves"));
+        // The environment gives the first start's network and auto-lock; once chosen in
+        // Settings, the settings file's choice wins.
+        let settings = Settings::load(&settings_path(&config.data_dir, &config.profile));
+        let chosen = settings
+            .network
+            .as_ref()
+            .and_then(|n| Network::resolve(&n.name, n.rpc.as_deref()).ok());
+        let network = chosen.unwrap_or_else(|| {
+            Network::resolve(&config.network, config.rpc.as_deref()).unwrap_or_else(|_| {
+                Network::resolve("devnet", None).expect("devnet always resolves")
+            })
+        });
+        let auto_lock_secs = settings.auto_lock_secs.unwrap_or(config.auto_lock_secs);
         Shell {
+            settings: Mutex::new(settings),
+            auto_lock_secs: std::sync::atomic::AtomicU64::new(auto_lock_secs),
             config,
             vault: std::sync::OnceLock::new(),
             inner: Mutex::new(Inner {
@@ -124,6 +142,7 @@ impl Shell {
         }
         let app =
             Sesame::connect_with(self.vault().await?, network, self.config.rpc_timeouts).await?;
+        self.check_chain_pin(&app)?;
         let mut inner = self.inner();
         if inner.network_generation == generation {
             inner.app = Some(app.clone());
@@ -145,7 +164,7 @@ impl Shell {
     /// Locks if idle for longer than the configured time; returns whether it locked now.
     pub async fn lock_if_idle(&self) -> bool {
         let mut inner = self.inner();
-        let idle = inner.last_activity.elapsed() >= Duration::from_secs(self.config.auto_lock_secs);
+        let idle = inner.last_activity.elapsed() >= Duration::from_secs(self.auto_lock_secs());
         if idle && inner.unlocked.is_some() {
             inner.unlocked = None;
             return true;
@@ -200,21 +219,40 @@ impl Shell {
             initialized,
             unlocked: inner.unlocked.is_some(),
             attempts,
-            auto_lock_secs: self.config.auto_lock_secs,
+            auto_lock_secs: self.auto_lock_secs(),
             passkey_enrolled,
             passkey_available: sesame_vault::PASSKEY_SUPPORTED,
         })
     }
 
+    /// Switches to `name` (with an optional RPC override) and keeps the choice in Settings.
+    /// A node that answers another chain than the network pins (a named network's id, or the
+    /// id a custom network was added with) is refused, and the previous network stays; a node
+    /// that cannot be reached is kept, with the reason in `chain_error`.
     pub async fn set_network(&self, name: &str, rpc: Option<&str>) -> Result<AppState, AppError> {
         let network = Network::resolve(name, rpc)?;
-        {
-            let mut inner = self.inner();
-            inner.network = network;
-            inner.network_generation += 1;
-            inner.app = None;
+        let previous = self.switch_to(network);
+        if let Err(e) = self.app().await {
+            if matches!(e.code(), "CHAIN_ID_MISMATCH" | "CHAIN_ID_CHANGED") {
+                self.switch_to(previous);
+                return Err(e);
+            }
         }
+        self.update_settings(|s| {
+            s.network = Some(super::settings::NetworkChoice {
+                name: name.to_string(),
+                rpc: rpc.map(str::to_string),
+            });
+        })?;
         self.app_state().await
+    }
+
+    /// Makes `network` current (dropping the connection); returns the one it replaces.
+    fn switch_to(&self, network: Network) -> Network {
+        let mut inner = self.inner();
+        inner.network_generation += 1;
+        inner.app = None;
+        std::mem::replace(&mut inner.network, network)
     }
 
     pub(super) async fn set_unlocked(&self, unlocked: Unlocked) {
@@ -252,6 +290,70 @@ impl Shell {
         let dropped = self.inner().unlocked.take();
         drop(dropped);
         self.state(false).await
+    }
+}
+
+/// Access to the settings (the use cases on them are in `settings`).
+impl Shell {
+    /// The current network (connected or not).
+    pub(super) fn network(&self) -> Network {
+        self.inner().network.clone()
+    }
+
+    pub(super) fn settings_file(&self) -> std::path::PathBuf {
+        settings_path(&self.config.data_dir, &self.config.profile)
+    }
+
+    /// A copy of the settings as they are now.
+    pub(super) fn settings(&self) -> Settings {
+        self.settings
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Changes the settings with `change` and writes the file; on a write failure nothing
+    /// changes.
+    pub(super) fn update_settings<R>(
+        &self,
+        change: impl FnOnce(&mut Settings) -> R,
+    ) -> Result<R, AppError> {
+        let mut guard = self.settings.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut next = guard.clone();
+        let out = change(&mut next);
+        if next != *guard {
+            next.save(&self.settings_file())?;
+            *guard = next;
+        }
+        Ok(out)
+    }
+
+    pub(super) fn auto_lock_secs(&self) -> u64 {
+        self.auto_lock_secs
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Applies a new idle time at once (the watcher reads it on its next tick).
+    pub(super) fn set_auto_lock_secs(&self, secs: u64) {
+        self.auto_lock_secs
+            .store(secs, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// A custom network keeps the chain it was added with: its chain id is recorded at the
+    /// first connection, and a later one that answers another is refused.
+    fn check_chain_pin(&self, app: &Sesame) -> Result<(), AppError> {
+        let network = app.network();
+        if network.kind != sesame_app::NetworkKind::Custom {
+            return Ok(());
+        }
+        let found = app.chain().chain_id();
+        match self.settings().pinned_chain_id(network) {
+            Some(pinned) => network.check_pinned_chain_id(pinned, found),
+            None => self.update_settings(|s| {
+                s.pinned_chain_ids
+                    .insert(network.name.clone(), to_hex(&found));
+            }),
+        }
     }
 }
 

@@ -4,8 +4,8 @@
 use serde::Serialize;
 use sesame_app::activity::ActivityEntry;
 use sesame_app::{
-    AppError, ErrorReply, ExecMode, ExecOutcome, LimitSpec, PolicyView, RegisterParams,
-    RotateOutcome, Sesame, SessionStatus, TxOutcome, WalletView,
+    AppError, ErrorReply, ExecOutcome, LimitSpec, PolicyView, RegisterParams, RotateOutcome,
+    Sesame, SessionStatus, TxOutcome, WalletView,
 };
 use sesame_core::calls::{erc20_transfer, SpendingLimit};
 use sesame_core::felt::{parse_address, parse_felt, to_hex, U256};
@@ -51,7 +51,7 @@ fn arg_err(e: impl std::fmt::Display) -> AppError {
     AppError::InvalidArgument(e.to_string())
 }
 
-fn opt_felt(text: &Option<String>) -> Result<Option<Felt>, AppError> {
+pub(super) fn opt_felt(text: &Option<String>) -> Result<Option<Felt>, AppError> {
     text.as_deref()
         .filter(|t| !t.is_empty())
         .map(parse_felt)
@@ -75,7 +75,7 @@ impl Shell {
         ]
     }
 
-    fn record(
+    pub(super) fn record(
         &self,
         app: &Sesame,
         wallet: &str,
@@ -359,19 +359,24 @@ impl Shell {
         let (token, amount, call) = Self::transfer(token, recipient, amount)?;
         let address = app.wallet_address(opt_felt(wallet)?).await?;
         let balance = app.chain().erc20_balance(token, address).await?;
-        let fee_payer = if app.network().is_devnet() {
-            "the local relayer (gasless)"
-        } else {
-            "your relayer (gasless)"
-        };
+        let payer = self.settings().payer_for(app.network());
         let mut preview = SendPreview {
             ok: false,
             error: None,
             balance_before: balance.to_string(),
             balance_after: balance.saturating_sub(amount).to_string(),
-            fee_payer: fee_payer.into(),
+            fee_payer: self.payer_description(app.network()),
             remaining_calls_after: 0,
         };
+        if payer.is_none() {
+            preview.error = Some(ErrorReply {
+                code: "NO_PAYER".into(),
+                message: "nobody pays for session sends on this network yet: choose a paymaster \
+                          or one of your wallets as relayer in Settings"
+                    .into(),
+            });
+            return Ok(preview);
+        }
         if amount > balance {
             preview.error = Some(ErrorReply {
                 code: "INSUFFICIENT_BALANCE".into(),
@@ -402,15 +407,11 @@ impl Shell {
     ) -> Result<ExecOutcome, AppError> {
         let (app, u) = (self.app().await?, self.unlocked().await?);
         let (token_v, amount_v, call) = Self::transfer(token, recipient, amount)?;
+        let mode = self.exec_mode(&app, &u).await?;
         let out = app
-            .session_execute(
-                &u,
-                opt_felt(wallet)?,
-                opt_felt(session)?,
-                vec![call],
-                ExecMode::Relayer(None),
-            )
+            .session_execute(&u, opt_felt(wallet)?, opt_felt(session)?, vec![call], mode)
             .await?;
+        self.note_recipient(app.network(), parse_address(recipient)?);
         let address = to_hex(&app.wallet_address(opt_felt(wallet)?).await?);
         let summary = sent_summary(&self.tokens(), token_v, amount_v, recipient);
         self.record(

@@ -1801,9 +1801,11 @@ async fn the_spend_log_holds_32_distinct_times_per_window() {
     )
     .await
     .unwrap();
-    // I10: 31 more at distinct times fill the 32 slots...
-    for _ in 0..31 {
-        fx.dev.increase_time(1).await.unwrap();
+    // I10: 31 more at distinct times fill the 32 slots... (each pinned with set_time: an
+    // increase_time step plus the wall clock of a busy machine can land two spends on one
+    // timestamp, which share a slot)
+    for i in 1..=31 {
+        fx.dev.set_time(first + i).await.unwrap();
         fx.relay_v2(&key, vec![fx.transfer(1)], valid_until)
             .await
             .unwrap();
@@ -1811,7 +1813,7 @@ async fn the_spend_log_holds_32_distinct_times_per_window() {
     let (_, _, _, spent, start) = policy(&fx, &key).await;
     assert_eq!((spent, start), (34, first));
     // ...and a 33rd time in the window finds none free.
-    fx.dev.increase_time(1).await.unwrap();
+    fx.dev.set_time(first + 32).await.unwrap();
     assert_refused(
         fx.relay_v2(&key, vec![fx.transfer(1)], valid_until).await,
         "Policy: window log full",

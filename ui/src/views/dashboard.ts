@@ -351,6 +351,11 @@ export function dashboardScreen(): Dashboard {
     },
     addWallet: () => openWalletSetup(true),
     rotateKey,
+    deployed: (w) => {
+      store.wallet = w;
+      emit("wallet");
+      void restart();
+    },
   });
 
   const sessions = sessionList({

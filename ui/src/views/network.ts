@@ -4,6 +4,10 @@ import * as api from "../api";
 import { h, setBusy, show } from "../dom";
 import { fail } from "../nav";
 import { store } from "../state";
+import { urlProblem } from "./settings-form";
+
+/** Refusals about the URL or the chain it leads to: shown in the form, next to the URL. */
+const FORM_CODES = new Set(["INVALID_ARGUMENT", "CHAIN_ID_MISMATCH", "CHAIN_ID_CHANGED"]);
 
 export function networkLabel(n: api.NetworkInfo): string {
   switch (n.kind) {
@@ -39,6 +43,12 @@ export function networkSelector(onChanged: () => void): HTMLElement {
   const apply = h("button", { class: "btn btn-primary btn-small", testid: "network-apply", attrs: { type: "submit" } }, "Connect");
   const cancel = h("button", { class: "btn btn-ghost btn-small", testid: "network-cancel", attrs: { type: "button" } }, "Cancel");
   const hint = h("div", { class: "field-hint" });
+  const formError = h("div", { class: "field-error", testid: "network-error", attrs: { role: "alert" } });
+  formError.hidden = true;
+  const showFormError = (message: string | null) => {
+    formError.textContent = message ?? "";
+    formError.hidden = message === null;
+  };
   const title = h("label", { class: "popover-title", attrs: { for: "network-rpc-url" } });
   rpc.id = "network-rpc-url";
   const rpcForm = h(
@@ -47,6 +57,7 @@ export function networkSelector(onChanged: () => void): HTMLElement {
     title,
     rpc,
     hint,
+    formError,
     h("div", { class: "actions" }, cancel, apply),
   );
   show(rpcForm, false);
@@ -79,8 +90,13 @@ export function networkSelector(onChanged: () => void): HTMLElement {
       onChanged();
     } catch (err) {
       // Keep the choice (and the URL form, when open) so the person can fix the URL.
-      if (rpcForm.hidden) syncFromState();
-      fail(err, "Could not switch the network");
+      const e = api.ApiError.from(err);
+      if (!rpcForm.hidden && FORM_CODES.has(e.code)) {
+        showFormError(e.message);
+      } else {
+        if (rpcForm.hidden) syncFromState();
+        fail(err, "Could not switch the network");
+      }
     } finally {
       select.disabled = false;
       setBusy(apply, null);
@@ -102,6 +118,7 @@ export function networkSelector(onChanged: () => void): HTMLElement {
         ? "A Starknet JSON-RPC 0.10 endpoint."
         : `Optional when SESAME_${kind.toUpperCase()}_RPC is set.${kind === "mainnet" ? " Mainnet moves real funds." : ""}`;
     rpc.required = kind === "custom";
+    showFormError(null);
     show(rpcForm, true);
     rpc.focus();
   });
@@ -113,17 +130,20 @@ export function networkSelector(onChanged: () => void): HTMLElement {
     e.preventDefault();
     const kind = select.value;
     const url = rpc.value.trim();
-    if (url !== "" && !/^https?:\/\/\S+$/i.test(url)) {
-      hint.textContent = "Give an http:// or https:// URL.";
+    const problem = url === "" ? null : urlProblem(url);
+    if (problem) {
+      showFormError(problem);
       return;
     }
     if (kind === "custom") {
       if (url === "") {
-        hint.textContent = "A custom network needs its RPC URL.";
+        showFormError("A custom network needs its RPC URL.");
         return;
       }
+      showFormError(null);
       void switchTo(url, null);
     } else {
+      showFormError(null);
       void switchTo(kind, url === "" ? null : url);
     }
   });

@@ -49,7 +49,21 @@ export function sendPanel(opts: SendOptions): SendPanel {
     testid: "send-recipient",
     attrs: { type: "text", placeholder: "0x…", autocomplete: "off", spellcheck: "false", autocapitalize: "off" },
   });
-  const recipientField = field("Recipient", recipient, { errorTestid: "send-recipient-error" });
+  // The address book (saved, then recent recipients of this network) fills the recipient.
+  const book = h("select", { testid: "send-address-book", attrs: { "aria-label": "Address book" } });
+  book.hidden = true;
+  const recipientField = field("Recipient", recipient, { errorTestid: "send-recipient-error", extra: book });
+  const renderBook = (entries: api.AddressEntry[]) => {
+    replace(
+      book,
+      h("option", { attrs: { value: "" } }, "Address book…"),
+      entries.map((e) =>
+        h("option", { attrs: { value: e.address } }, `${e.label ?? "recent"} · ${shortHex(e.address, 8, 4)}`),
+      ),
+    );
+    book.hidden = entries.length === 0;
+  };
+  api.addressBook().then(renderBook, () => renderBook([]));
 
   const amount = h("input", {
     testid: "send-amount",
@@ -143,8 +157,8 @@ export function sendPanel(opts: SendOptions): SendPanel {
     const t = currentToken();
     const decimals = t?.decimals ?? 18;
     const sym = t?.symbol ?? "";
-    // A session's transaction always goes through the relayer or a paymaster: gasless.
-    const payer = `gasless: ${describePayer(p.fee_payer)} pays the fee`;
+    // Who carries and pays for the send, as chosen in Settings (the shell words it).
+    const payer = p.fee_payer;
     previewBox.dataset["ok"] = String(p.ok);
     previewBox.className = p.ok ? "preview preview-ok" : "preview preview-refused";
     replace(
@@ -174,7 +188,7 @@ export function sendPanel(opts: SendOptions): SendPanel {
             `${displayAmount(p.balance_before, decimals)} → ${displayAmount(p.balance_after, decimals)} ${sym}`,
           ),
         ),
-        fact("Fee", h("span", { testid: "send-fee-payer" }, payer)),
+        fact("Who pays", h("span", { testid: "send-fee-payer" }, payer)),
         fact("Calls left after", h("span", { testid: "send-calls-after", class: "num" }, String(p.remaining_calls_after))),
       ),
     );
@@ -192,7 +206,7 @@ export function sendPanel(opts: SendOptions): SendPanel {
   );
 
   const setInputsDisabled = (d: boolean) => {
-    for (const el of [token, recipient, amount, max] as (HTMLInputElement | HTMLSelectElement | HTMLButtonElement)[]) {
+    for (const el of [token, recipient, amount, max, book] as (HTMLInputElement | HTMLSelectElement | HTMLButtonElement)[]) {
       el.disabled = d;
     }
   };
@@ -202,6 +216,13 @@ export function sendPanel(opts: SendOptions): SendPanel {
     invalidatePreview();
   });
   recipient.addEventListener("input", invalidatePreview);
+  book.addEventListener("change", () => {
+    if (book.value === "") return;
+    recipient.value = book.value;
+    book.value = "";
+    recipientField.setError(null);
+    invalidatePreview();
+  });
   amount.addEventListener("input", invalidatePreview);
   max.addEventListener("click", () => {
     const t = currentToken();

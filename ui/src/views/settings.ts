@@ -1,8 +1,11 @@
-// The dashboard's Settings card. Its one setting today is the encrypted backup ("Create
-// backup"), the same as onboarding's "Back up your keys" step.
+// The dashboard's Settings card: who pays for session sends, the auto-lock time and the
+// address book (settings-form.ts; the network is the header's selector), and the encrypted
+// backup ("Create backup"), the same as onboarding's "Back up your keys" step.
 
 import { h, replace, show } from "../dom";
+import { subscribe } from "../state";
 import { backupForm, type BackupForm } from "./backup";
+import { settingsPanel } from "./settings-form";
 
 export function settingsCard(): HTMLElement {
   const create = h(
@@ -35,10 +38,17 @@ export function settingsCard(): HTMLElement {
     form.focus();
   });
 
+  const panel = settingsPanel();
+  // Another network has its own payer and address book.
+  subscribe("app", () => void panel.load());
+  subscribe("wallet", () => panel.walletsChanged());
+  void panel.load();
+
   return h(
     "section",
     { class: "card", testid: "settings-card" },
     h("div", { class: "card-head" }, h("h2", { class: "card-title" }, "Settings")),
+    panel.root,
     h(
       "div",
       { class: "stack-tight", testid: "backup-card" },

@@ -8,6 +8,7 @@ import { displayAmount, shortHex } from "../format";
 import { reportError } from "../notices";
 import { normalizeHex, store, subscribe, tokenBySymbol } from "../state";
 import { describeFee } from "./describe";
+import { deployPanel, type DeployPanel } from "./wallet-deploy";
 
 export interface WalletCardActions {
   refresh(): void;
@@ -15,6 +16,8 @@ export interface WalletCardActions {
   addWallet(): void;
   /** Asks, then rotates the owner key; the result, or null when refused or failed. */
   rotateKey(): Promise<RotateKeyResult | null>;
+  /** A wallet was deployed from its card. */
+  deployed(w: WalletView): void;
 }
 
 const ACCOUNT_LABEL: Record<WalletView["account_class"], string> = {
@@ -59,6 +62,8 @@ export function walletCard(actions: WalletCardActions): WalletCard {
   const rotateResult = h("div", { class: "inline-success", testid: "rotate-key-result", attrs: { "aria-live": "polite" } });
   rotateResult.hidden = true;
   let rotating = false;
+  /** The funding/deploy panel of the wallet shown, while it is not deployed. */
+  let deploying: DeployPanel | null = null;
   let rotatedFor: string | null = null;
 
   copy.addEventListener("click", async () => {
@@ -163,9 +168,15 @@ export function walletCard(actions: WalletCardActions): WalletCard {
           )
         : null,
     );
+    // Not deployed: the in-app flow (fund, then Deploy) instead of the CLI's next step.
+    if (deploying && (w.deployed || normalizeHex(deploying.address) !== normalizeHex(w.address))) {
+      deploying.dispose();
+      deploying = null;
+    }
+    if (!w.deployed && !deploying) deploying = deployPanel(w.address, (d) => actions.deployed(d));
     replace(
       notes,
-      w.next_step ? h("div", { class: "inline-warning", testid: "wallet-next-step" }, w.next_step) : null,
+      deploying ? deploying.root : w.next_step ? h("div", { class: "inline-warning", testid: "wallet-next-step" }, w.next_step) : null,
       w.deployed && w.supports_sessions && !w.scoped_sessions
         ? h("div", { class: "inline-warning small", testid: "wallet-session-limits" }, w.session_limits)
         : null,

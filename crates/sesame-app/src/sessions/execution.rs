@@ -30,11 +30,13 @@ pub enum ExecMode {
     /// A funded account relays it: on devnet a predeployed account, elsewhere one of the
     /// user's own wallets on this device (`Some(address)`).
     Relayer(Option<Felt>),
-    /// A SNIP-29 paymaster at `url` builds the typed data (checked before signing), submits
-    /// it and pays (sponsored mode).
+    /// A SNIP-29 paymaster at `url` builds the typed data (checked before signing) and submits
+    /// it. Without `gas_token` it pays (sponsored mode); with one, the wallet pays the fee in
+    /// that token through the paymaster (the fee transfer is checked against the quote).
     Paymaster {
         url: String,
         api_key: Option<String>,
+        gas_token: Option<Felt>,
     },
 }
 
@@ -348,7 +350,11 @@ impl Sesame {
                     .await?;
                 (tx, "relayer", to_hex(&relayer.address()))
             }
-            ExecMode::Paymaster { url, api_key } => {
+            ExecMode::Paymaster {
+                url,
+                api_key,
+                gas_token,
+            } => {
                 if class.outside_type_hash() != sesame_core::outside::OutsideTypeHash::U128 {
                     return Err(AppError::UnsupportedByWallet(
                         "this wallet's contract (CHIPI v27) verifies another outside-execution \
@@ -358,12 +364,16 @@ impl Sesame {
                     ));
                 }
                 let client = PaymasterClient::new(&url, api_key.map(ApiKey::new))?;
+                let parameters = match gas_token {
+                    Some(token) => ExecutionParameters::paid_in(token),
+                    None => ExecutionParameters::sponsored(),
+                };
                 let prepared = client
                     .prepare_invoke(
                         self.chain.chain_id(),
                         wallet.wallet_address,
                         &calls,
-                        &ExecutionParameters::sponsored(),
+                        &parameters,
                     )
                     .await?;
                 let sig = self
@@ -377,10 +387,26 @@ impl Sesame {
                     .await?;
                 let sent = client.execute_prepared(&prepared, &sig).await?;
                 self.chain.wait_for_receipt(sent.transaction_hash).await?;
+                // In gas-token mode the wallet paid at most the quote's suggested maximum.
+                let (fee, fee_unit) = match gas_token {
+                    Some(token) => (
+                        prepared
+                            .fee
+                            .suggested_max_fee_in_gas_token
+                            .to_biguint()
+                            .to_string(),
+                        if token == sesame_core::spec::STRK {
+                            "FRI".to_string()
+                        } else {
+                            to_hex(&token)
+                        },
+                    ),
+                    None => (String::new(), String::new()),
+                };
                 let outcome = TxOutcome {
                     tx_hash: to_hex(&sent.transaction_hash),
-                    fee: String::new(),
-                    fee_unit: String::new(),
+                    fee,
+                    fee_unit,
                 };
                 (outcome, "paymaster", url)
             }

@@ -26,11 +26,13 @@ mod attempts;
 mod backup;
 mod keys;
 mod lifecycle;
+mod named;
 mod records;
 
 pub use attempts::{backoff_secs, AttemptStatus, FREE_FAILURES, MAX_FAILURES};
 pub use backup::{BackupSummary, MIN_PASSPHRASE_CHARS};
 pub use lifecycle::MIN_PIN_CHARS;
+pub use named::MAX_NAMED_SECRET_BYTES;
 pub use records::{OwnerKeyMeta, SessionMeta};
 
 /// A source of the current time (unix seconds), so tests need not sleep.
