@@ -4,6 +4,10 @@
 #     compiles again); otherwise `tauri build` makes a release build first.
 #   - Release: set TAURI_SIGNING_PRIVATE_KEY (+ _PASSWORD) and TAURI_SIGNING_PUBLIC_KEY.
 #   - Otherwise (CI, development): a throwaway test key, generated once into the cache.
+#   - The local chain ships as a sidecar (`bundle.externalBin`): `sesame-devnet` is installed
+#     beside `sesame-desktop` (/usr/bin), where the app looks for it first. It is named only
+#     here, not in tauri.conf.json, because tauri-build checks externalBin files when the app
+#     compiles, and the devnet binary is built in that same cargo invocation.
 # AppImage is not built: its bundler downloads tools from GitHub, which this network cannot reach.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,10 +25,25 @@ if [ -z "${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
   echo "bundle: signing with the test key in $keydir (not for release)"
 fi
 : "${TAURI_SIGNING_PUBLIC_KEY:?set TAURI_SIGNING_PUBLIC_KEY with the release private key}"
-config="{\"plugins\":{\"updater\":{\"pubkey\":\"$TAURI_SIGNING_PUBLIC_KEY\",\"endpoints\":[]}}}"
+# Tauri wants the sidecar as `<path>-<target triple>`; a copy under the target dir (outside
+# the repository) keeps the built binary where cargo and `scripts/run.sh` expect it.
+triple="$(rustc -vV | sed -n 's/^host: //p')"
+sidecar="$CARGO_TARGET_DIR/sidecar/sesame-devnet"
+stage_sidecar() {
+  mkdir -p "$(dirname "$sidecar")"
+  cp "$CARGO_TARGET_DIR/$1/sesame-devnet" "$sidecar-$triple"
+  # Debug info is most of a debug build's size and no use to an installed app.
+  strip --strip-debug "$sidecar-$triple"
+}
+config="{\"bundle\":{\"externalBin\":[\"$sidecar\"]},\"plugins\":{\"updater\":{\"pubkey\":\"$TAURI_SIGNING_PUBLIC_KEY\",\"endpoints\":[]}}}"
 if [ "${1:-}" = "--debug" ]; then
-  [ -x "$CARGO_TARGET_DIR/debug/sesame-desktop" ] || cargo build --quiet "${SESAME_BUILD_ARGS[@]}"
+  [ -x "$CARGO_TARGET_DIR/debug/sesame-desktop" ] && [ -x "$CARGO_TARGET_DIR/debug/sesame-devnet" ] ||
+    cargo build --quiet "${SESAME_BUILD_ARGS[@]}"
+  stage_sidecar debug
   npx --no-install tauri bundle --bundles deb --config "$config" "$@"
 else
+  # `tauri build` compiles only the app; the sidecar must exist before it does.
+  cargo build --quiet --release --package sesame-devnet --bin sesame-devnet
+  stage_sidecar release
   npx --no-install tauri build --bundles deb --config "$config" "$@"
 fi

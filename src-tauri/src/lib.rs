@@ -10,7 +10,7 @@ pub mod commands;
 pub mod shell;
 pub mod watch;
 
-use tauri::{Builder, Runtime};
+use tauri::{Builder, Manager, RunEvent, Runtime};
 
 pub use shell::{Shell, ShellConfig};
 
@@ -58,18 +58,50 @@ pub fn with_sesame<R: Runtime>(builder: Builder<R>, shell: Shell) -> Builder<R> 
         ])
 }
 
-/// Runs the desktop app.
+/// Runs the desktop app. As it exits (last window closed, or SIGTERM/SIGINT/SIGHUP from a
+/// logout or a terminal), the local chain it started stops, unless the user keeps it running
+/// ([`ShellConfig::keep_local_chain`]).
 pub fn run() {
     let shell = Shell::new(ShellConfig::from_env());
     let builder = tauri::Builder::default().plugin(tauri_plugin_notification::init());
-    let result = with_sesame(builder, shell)
+    let app = with_sesame(builder, shell)
         .setup(|app| {
             watch::spawn(app.handle().clone());
+            #[cfg(unix)]
+            tauri::async_runtime::spawn(exit_on_signal(app.handle().clone()));
             Ok(())
         })
-        .run(tauri::generate_context!("tauri.conf.json"));
-    if let Err(e) = result {
-        eprintln!("sesame: the desktop app could not start: {e}");
-        std::process::exit(1);
+        .build(tauri::generate_context!("tauri.conf.json"));
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("sesame: the desktop app could not start: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let RunEvent::Exit = event {
+            tauri::async_runtime::block_on(handle.state::<Shell>().stop_local_chain_on_exit());
+        }
+    });
+}
+
+/// A signal to quit goes through Tauri's own exit, so `RunEvent::Exit` runs as when the window
+/// is closed (a signal's default action would end the process with the chain still running).
+#[cfg(unix)]
+async fn exit_on_signal<R: Runtime>(app: tauri::AppHandle<R>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
+    ) else {
+        return;
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+        _ = hup.recv() => {}
     }
+    app.exit(0);
 }

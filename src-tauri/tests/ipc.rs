@@ -81,6 +81,7 @@ fn every_command_answers_over_ipc_and_no_reply_carries_a_secret() {
         rpc: Some(fx.devnet.rpc_url()),
         auto_lock_secs: 300,
         start_local_devnet: false,
+        keep_local_chain: false,
         rpc_timeouts: Default::default(),
         backup_dir: Some(backup_dir.clone()),
     };
@@ -527,6 +528,7 @@ fn lock_and_auto_lock_finish_at_once_while_a_call_waits_on_a_silent_node() {
         rpc: Some(silent_node()),
         auto_lock_secs: 0,
         start_local_devnet: false,
+        keep_local_chain: false,
         rpc_timeouts: sesame_app::Timeouts {
             connect: Duration::from_secs(2),
             request: Duration::from_secs(3),
@@ -605,6 +607,7 @@ fn test_config(tag: &str, rpc: String) -> (ShellConfig, std::path::PathBuf, Stri
         rpc: Some(rpc),
         auto_lock_secs: 300,
         start_local_devnet: false,
+        keep_local_chain: false,
         rpc_timeouts: Default::default(),
         backup_dir: Some(data_dir.join("backups")),
     };

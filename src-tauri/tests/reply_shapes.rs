@@ -241,6 +241,7 @@ fn replies() -> Value {
         rpc: None,
         auto_lock_secs: 300,
         start_local_devnet: false,
+        keep_local_chain: false,
         rpc_timeouts: Default::default(),
         backup_dir: None,
     });

@@ -4,7 +4,7 @@
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -102,8 +102,18 @@ impl LocalDevnet {
 
     /// Starts the chain unless it already answers; returns once it does.
     pub async fn up(&self) -> Result<DevnetStatus, AppError> {
+        Ok(self.start().await?.status)
+    }
+
+    /// [`up`](Self::up), also handing back the process when this call spawned it: the desktop
+    /// app stops (and reaps) only a chain it started itself, never one `sesame devnet up` or an
+    /// earlier app run left running.
+    pub async fn start(&self) -> Result<Started, AppError> {
         if Chain::connect(&self.rpc_url()).await.is_ok() {
-            return Ok(self.status().await);
+            return Ok(Started {
+                status: self.status().await,
+                child: None,
+            });
         }
         std::fs::create_dir_all(&self.dir).map_err(|e| {
             AppError::DevnetUnavailable(format!("cannot create {}: {e}", self.dir.display()))
@@ -128,7 +138,7 @@ impl LocalDevnet {
             use std::os::unix::process::CommandExt;
             command.process_group(0);
         }
-        let child = command.spawn().map_err(|e| {
+        let mut child = command.spawn().map_err(|e| {
             AppError::DevnetUnavailable(format!(
                 "cannot start {} ({e}); build it with `cargo build -p sesame-devnet` or set SESAME_DEVNET_BIN",
                 bin.display()
@@ -139,7 +149,17 @@ impl LocalDevnet {
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(120) {
             if Chain::connect(&self.rpc_url()).await.is_ok() {
-                return Ok(self.status().await);
+                return Ok(Started {
+                    status: self.status().await,
+                    child: Some(child),
+                });
+            }
+            if let Ok(Some(exit)) = child.try_wait() {
+                return Err(AppError::DevnetUnavailable(format!(
+                    "{} stopped ({exit}); see {}",
+                    bin.display(),
+                    self.dir.join("devnet.log").display()
+                )));
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -167,4 +187,32 @@ impl LocalDevnet {
         }
         Ok(self.status().await)
     }
+
+    /// Stops a chain that [`start`](Self::start) spawned, if the pid file still names it (if
+    /// not, someone else has since stopped it and maybe started another, which is not ours to
+    /// stop), and reaps the process so no zombie is left behind. The state file stays.
+    pub async fn stop_started(&self, mut child: Child) -> Result<DevnetStatus, AppError> {
+        if self.pid() == Some(child.id()) {
+            self.down().await?;
+        }
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) {
+            if !matches!(child.try_wait(), Ok(None)) {
+                return Ok(self.status().await);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // Ours, and deaf to SIGINT for ten seconds: blocks are on disk as they are made.
+        let _ = child.kill();
+        let _ = child.wait();
+        Ok(self.status().await)
+    }
+}
+
+/// What [`LocalDevnet::start`] did.
+#[derive(Debug)]
+pub struct Started {
+    pub status: DevnetStatus,
+    /// The process, when this call spawned it; `None` when a chain was already answering.
+    pub child: Option<Child>,
 }

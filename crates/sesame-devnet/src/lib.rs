@@ -214,6 +214,25 @@ impl Drop for Devnet {
     }
 }
 
+/// The class hash of a Sierra contract class (JSON, as `starknet-compile` writes it), or a
+/// one-line reason it is not one. `sesame-devnet --account-class` checks its file with this
+/// before starting, so a wrong path or file fails at once with a readable message.
+pub fn sierra_class_hash(sierra_json: &str) -> anyhow::Result<Felt> {
+    sierra_class(sierra_json).map(|(_, hash)| hash)
+}
+
+fn sierra_class(sierra_json: &str) -> anyhow::Result<(ContractClass, Felt)> {
+    let one_line = |e: String| e.split_whitespace().collect::<Vec<_>>().join(" ");
+    let class = ContractClass::Cairo1(
+        ContractClass::cairo_1_from_sierra_json_str(sierra_json)
+            .map_err(|e| anyhow!("not a Sierra contract class ({})", one_line(e.to_string())))?,
+    );
+    let hash = class
+        .try_generate_hash()
+        .map_err(|e| anyhow!("cannot hash the Sierra class ({})", one_line(e.to_string())))?;
+    Ok((class, hash))
+}
+
 async fn serve(
     config: DevnetConfig,
     ready: mpsc::Sender<anyhow::Result<Ready>>,
@@ -222,16 +241,7 @@ async fn serve(
     let setup = async {
         let defaults = StarknetConfig::default();
         let (class, class_hash) = match &config.account_class_sierra {
-            Some(sierra) => {
-                let class = ContractClass::Cairo1(
-                    ContractClass::cairo_1_from_sierra_json_str(sierra)
-                        .map_err(|e| anyhow!("the account class is not valid Sierra: {e}"))?,
-                );
-                let hash = class
-                    .try_generate_hash()
-                    .map_err(|e| anyhow!("cannot hash the account class: {e}"))?;
-                (class, hash)
-            }
+            Some(sierra) => sierra_class(sierra).map_err(|e| anyhow!("the account class: {e}"))?,
             None => (
                 defaults.account_contract_class.clone(),
                 defaults.account_contract_class_hash,

@@ -2,6 +2,8 @@
 //!
 //! Prints one JSON line on stdout once the chain is ready (`rpc_url`, `chain_id`,
 //! `account_class_hash`, `accounts`, `strk`, `eth`), then serves until SIGINT or SIGTERM.
+//! `--account-class FILE` predeploys the accounts from another Sierra class (e.g. the v1
+//! session account); a file that cannot be read or is not Sierra is refused in one line.
 
 use std::path::PathBuf;
 
@@ -9,10 +11,26 @@ use sesame_devnet::{Devnet, DevnetConfig, ETH_ADDRESS, STRK_ADDRESS};
 
 fn usage() -> ! {
     eprintln!(
-        "usage: sesame-devnet [--port N] [--seed N] [--accounts N] [--state FILE]\n\
-         --state FILE keeps the chain across restarts (every block is appended and replayed)"
+        "usage: sesame-devnet [--port N] [--seed N] [--accounts N] [--state FILE] [--account-class FILE]\n\
+         --state FILE keeps the chain across restarts (every block is appended and replayed)\n\
+         --account-class FILE predeploys accounts of this Sierra class (default: Sesame's v2 account)"
     );
     std::process::exit(2)
+}
+
+/// Reads and checks a Sierra class file, or exits with one line saying what is wrong: a typo'd
+/// path or a CASM file should not surface as a devnet start-up error further on.
+fn account_class(path: &str) -> String {
+    let fail = |why: String| -> ! {
+        eprintln!("sesame-devnet: --account-class {path}: {why}");
+        std::process::exit(1)
+    };
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| fail(format!("cannot read it ({e})")));
+    if let Err(e) = sesame_devnet::sierra_class_hash(&text) {
+        fail(format!("{e:#}"));
+    }
+    text
 }
 
 fn main() {
@@ -25,6 +43,7 @@ fn main() {
             "--seed" => config.seed = value().parse().unwrap_or_else(|_| usage()),
             "--accounts" => config.accounts = value().parse().unwrap_or_else(|_| usage()),
             "--state" => config.dump_path = Some(PathBuf::from(value())),
+            "--account-class" => config.account_class_sierra = Some(account_class(&value())),
             _ => usage(),
         }
     }

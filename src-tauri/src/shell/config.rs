@@ -15,6 +15,9 @@ pub struct ShellConfig {
     pub auto_lock_secs: u64,
     /// Start the embedded local devnet when the network is `devnet` and no RPC URL was given.
     pub start_local_devnet: bool,
+    /// Leave the local chain this app started running when the app exits
+    /// (`SESAME_KEEP_LOCAL_CHAIN=1`; default: stop it). Its state is on disk either way.
+    pub keep_local_chain: bool,
     /// How long any node request may take (`SESAME_RPC_TIMEOUT_SECS` sets the request timeout;
     /// default 5 s to connect, 30 s per request).
     pub rpc_timeouts: sesame_app::Timeouts,
@@ -41,6 +44,7 @@ impl ShellConfig {
             profile: env("SESAME_PROFILE").unwrap_or_else(|| "desktop".into()),
             network: env("SESAME_NETWORK").unwrap_or_else(|| "devnet".into()),
             start_local_devnet: rpc.is_none(),
+            keep_local_chain: env("SESAME_KEEP_LOCAL_CHAIN").is_some_and(|v| v == "1"),
             rpc,
             auto_lock_secs: env("SESAME_AUTO_LOCK_SECS")
                 .and_then(|v| v.parse().ok())

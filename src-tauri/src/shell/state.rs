@@ -58,6 +58,9 @@ pub struct Shell {
     settings: Mutex<Settings>,
     /// The idle time before auto-lock: Settings' choice, else the config's.
     auto_lock_secs: std::sync::atomic::AtomicU64,
+    /// The local chain this process spawned (not one that was already running), for
+    /// [`Shell::stop_local_chain_on_exit`].
+    started_chain: Mutex<Option<(LocalDevnet, std::process::Child)>>,
 }
 
 impl Shell {
@@ -88,6 +91,7 @@ impl Shell {
                 last_activity: Instant::now(),
             }),
             connecting: tokio::sync::Mutex::new(()),
+            started_chain: Mutex::new(None),
         }
     }
 
@@ -138,7 +142,13 @@ impl Shell {
         if network.is_devnet() && self.config.start_local_devnet && self.config.rpc.is_none() {
             let port =
                 url_port(&network.rpc_url).unwrap_or(sesame_app::network::DEFAULT_DEVNET_PORT);
-            LocalDevnet::new(&self.config.data_dir, port).up().await?;
+            let devnet = LocalDevnet::new(&self.config.data_dir, port);
+            if let Some(child) = devnet.start().await?.child {
+                *self
+                    .started_chain
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = Some((devnet, child));
+            }
         }
         let app =
             Sesame::connect_with(self.vault().await?, network, self.config.rpc_timeouts).await?;
@@ -223,6 +233,22 @@ impl Shell {
             passkey_enrolled,
             passkey_available: sesame_vault::PASSKEY_SUPPORTED,
         })
+    }
+
+    /// Called once as the app exits: stops the local chain this process started, unless
+    /// `keep_local_chain`. A chain the CLI (or an earlier run) started is left alone, and the
+    /// chain's state stays on disk either way, so the next start replays it.
+    pub async fn stop_local_chain_on_exit(&self) {
+        let started = self
+            .started_chain
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some((devnet, child)) = started {
+            if !self.config.keep_local_chain {
+                let _ = devnet.stop_started(child).await;
+            }
+        }
     }
 
     /// Switches to `name` (with an optional RPC override) and keeps the choice in Settings.

@@ -8,8 +8,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::net::TcpListener;
-use std::path::PathBuf;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -23,7 +24,8 @@ pub fn target_debug_dir() -> PathBuf {
     exe.parent().and_then(|p| p.parent()).unwrap().to_path_buf()
 }
 
-fn free_port() -> u16 {
+/// A port nothing listens on right now.
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -77,6 +79,16 @@ pub struct App {
 impl App {
     /// Starts the app with `env` (e.g. `SESAME_RPC`, `SESAME_PROFILE`, `SESAME_DATA_DIR`).
     pub async fn start(env: &[(&str, String)]) -> App {
+        // `SESAME_DESKTOP_BIN` measures another build (e.g. the release binary) with this harness.
+        let application = std::env::var_os("SESAME_DESKTOP_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| target_debug_dir().join("sesame-desktop"));
+        App::start_binary(&application, env, &[]).await
+    }
+
+    /// Starts `application` with `env`, and without the variables in `unset`, which the app
+    /// would otherwise inherit from the test's own environment.
+    pub async fn start_binary(application: &Path, env: &[(&str, String)], unset: &[&str]) -> App {
         let (port, native) = (free_port(), free_port());
         let mut command = Command::new(tauri_driver());
         command
@@ -90,6 +102,9 @@ impl App {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true);
+        for k in unset {
+            command.env_remove(k);
+        }
         for (k, v) in env {
             command.env(k, v);
         }
@@ -103,10 +118,6 @@ impl App {
             }
         };
         let driver = command.spawn().expect("tauri-driver starts");
-        // `SESAME_DESKTOP_BIN` measures another build (e.g. the release binary) with this harness.
-        let application = std::env::var_os("SESAME_DESKTOP_BIN")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| target_debug_dir().join("sesame-desktop"));
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".into(),
@@ -248,4 +259,75 @@ impl App {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill().await;
     }
+}
+
+/// One JSON-RPC call over plain HTTP (a local devnet): the `result`, or `None` when nothing
+/// answers or the node returns an error.
+pub fn rpc(url: &str, method: &str, params: serde_json::Value) -> Option<serde_json::Value> {
+    let rest = url.strip_prefix("http://")?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
+    let mut stream = TcpStream::connect(host).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .ok()?;
+    write!(
+        stream,
+        "POST /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).ok()?;
+    let (_, json) = reply.split_once("\r\n\r\n")?;
+    let mut value: serde_json::Value = serde_json::from_str(json).ok()?;
+    Some(value.get_mut("result")?.take())
+}
+
+/// Whether process `pid` is running (an exited process not yet reaped counts as gone).
+pub fn process_alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // `pid (comm) S …`: the state follows the last `)`.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| !matches!(rest.trim_start().chars().next(), Some('Z' | 'X'))),
+        Err(_) => false,
+    }
+}
+
+/// The executable process `pid` runs, from `/proc`.
+pub fn process_exe(pid: u32) -> Option<PathBuf> {
+    std::fs::read_link(format!("/proc/{pid}/exe")).ok()
+}
+
+/// The running processes whose executable is `exe`.
+pub fn processes_running(exe: &Path) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| process_exe(*pid).as_deref() == Some(exe) && process_alive(*pid))
+        .collect()
+}
+
+/// Sends `signal` (e.g. `TERM`) to `pid` with kill(1) (this crate forbids `unsafe`).
+pub fn signal(pid: u32, signal: &str) {
+    let _ = std::process::Command::new("kill")
+        .args([format!("-{signal}"), pid.to_string()])
+        .status();
+}
+
+/// Waits up to `limit` for `pid` to end; whether it did.
+pub async fn wait_gone(pid: u32, limit: Duration) -> bool {
+    let started = Instant::now();
+    while process_alive(pid) {
+        if started.elapsed() > limit {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    true
 }

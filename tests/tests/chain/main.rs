@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod contract_v2;
+mod local_devnet;
 mod owner_account;
 mod paymaster;
 mod rpc_errors;
