@@ -32,8 +32,8 @@ sidecar="$CARGO_TARGET_DIR/sidecar/sesame-devnet"
 stage_sidecar() {
   mkdir -p "$(dirname "$sidecar")"
   cp "$CARGO_TARGET_DIR/$1/sesame-devnet" "$sidecar-$triple"
-  # Debug info is most of a debug build's size and no use to an installed app.
-  strip --strip-debug "$sidecar-$triple"
+  # Symbols and debug info are half a debug build's size and no use to an installed app.
+  strip --strip-all "$sidecar-$triple"
 }
 config="{\"bundle\":{\"externalBin\":[\"$sidecar\"]},\"plugins\":{\"updater\":{\"pubkey\":\"$TAURI_SIGNING_PUBLIC_KEY\",\"endpoints\":[]}}}"
 if [ "${1:-}" = "--debug" ]; then

@@ -329,6 +329,14 @@ pub async fn settings_set_auto_lock<R: Runtime>(
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn settings_set_keep_local_chain<R: Runtime>(
+    app: AppHandle<R>,
+    keep: bool,
+) -> Reply<SettingsView> {
+    Ok(shell(&app).settings_set_keep_local_chain(keep).await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn address_book<R: Runtime>(app: AppHandle<R>) -> Reply<Vec<AddressEntry>> {
     Ok(shell(&app).address_book().await?)
 }

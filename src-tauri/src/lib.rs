@@ -50,6 +50,7 @@ pub fn with_sesame<R: Runtime>(builder: Builder<R>, shell: Shell) -> Builder<R> 
             commands::settings_get,
             commands::settings_set_payer,
             commands::settings_set_auto_lock,
+            commands::settings_set_keep_local_chain,
             commands::address_book,
             commands::address_save,
             commands::address_remove,
@@ -60,7 +61,7 @@ pub fn with_sesame<R: Runtime>(builder: Builder<R>, shell: Shell) -> Builder<R> 
 
 /// Runs the desktop app. As it exits (last window closed, or SIGTERM/SIGINT/SIGHUP from a
 /// logout or a terminal), the local chain it started stops, unless the user keeps it running
-/// ([`ShellConfig::keep_local_chain`]).
+/// (Settings, else [`ShellConfig::keep_local_chain`]).
 pub fn run() {
     let shell = Shell::new(ShellConfig::from_env());
     let builder = tauri::Builder::default().plugin(tauri_plugin_notification::init());

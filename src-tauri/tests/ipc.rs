@@ -650,6 +650,10 @@ fn settings_persist_across_a_restart_and_a_custom_network_keeps_its_chain_id() {
     );
     ipc.ok("settings_set_auto_lock", json!({ "secs": 120 }));
     assert_eq!(ipc.ok("app_state", json!({}))["auto_lock_secs"], 120);
+    // The local chain stops with the app by default; keeping it is a choice that persists.
+    assert_eq!(s["keep_local_chain"], false);
+    let kept = ipc.ok("settings_set_keep_local_chain", json!({ "keep": true }));
+    assert_eq!(kept["keep_local_chain"], true);
 
     // A remote node over plain http is refused with the https rule; the network stays.
     let err = ipc
@@ -740,6 +744,7 @@ fn settings_persist_across_a_restart_and_a_custom_network_keeps_its_chain_id() {
     let s = ipc.ok("settings_get", json!({}));
     assert_eq!(s["payer"]["url"], "https://pm.example/");
     assert_eq!(s["paymaster_api_key_set"], true);
+    assert_eq!(s["keep_local_chain"], true, "{s}");
     assert_eq!(ipc.ok("address_book", json!({}))[0]["label"], "Bob");
 
     // The node behind the custom URL now claims Mainnet: refused, with both ids named.

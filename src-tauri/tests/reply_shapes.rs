@@ -594,6 +594,7 @@ fn replies() -> Value {
         payer,
         paymaster_api_key_set: key_set,
         auto_lock_secs: 300,
+        keep_local_chain: false,
         file: "/home/me/.local/share/sesame/settings-desktop.json".into(),
         network,
     };
@@ -612,6 +613,9 @@ fn replies() -> Value {
         "settings_set_auto_lock",
         settings(devnet.clone(), Some(Payer::LocalRelayer), false),
     );
+    let mut kept = settings(devnet.clone(), Some(Payer::LocalRelayer), false);
+    kept.keep_local_chain = true;
+    put(&mut ok, "settings_set_keep_local_chain", kept);
     let saved = AddressEntry {
         address: RECIPIENT.into(),
         network: "devnet".into(),

@@ -103,6 +103,7 @@ export class FakeBackend implements Transport {
   private payers = new Map<string, Payer>();
   private apiKeys = new Set<string>();
   private autoLock = 300;
+  private keepChain = false;
   private book: AddressEntry[] = [];
   private listeners = new Map<string, Set<(payload: unknown) => void>>();
   /** The devnet clock runs a little ahead of the wall clock. */
@@ -202,6 +203,9 @@ export class FakeBackend implements Transport {
         this.autoLock = secs;
         return this.settings();
       }
+      case "settings_set_keep_local_chain":
+        this.keepChain = a["keep"] === true;
+        return this.settings();
       case "address_book":
         return this.addresses();
       case "address_save": {
@@ -309,6 +313,7 @@ export class FakeBackend implements Transport {
       payer_description: words,
       paymaster_api_key_set: this.apiKeys.has(this.network.name),
       auto_lock_secs: this.autoLock,
+      keep_local_chain: this.keepChain,
     };
   }
 

@@ -248,6 +248,8 @@ export interface SettingsView {
   payer_description: string;
   paymaster_api_key_set: boolean;
   auto_lock_secs: number;
+  /** Whether the local chain keeps running after Sesame quits (its state is kept either way). */
+  keep_local_chain: boolean;
   /** Where the settings file is. */
   file: string;
 }
@@ -507,6 +509,8 @@ export interface PayerRequest {
 export const settingsSetPayer = (r: PayerRequest) =>
   call<SettingsView>("settings_set_payer", { payer: r.payer, api_key: r.apiKey, clear_api_key: r.clearApiKey });
 export const settingsSetAutoLock = (secs: number) => call<SettingsView>("settings_set_auto_lock", { secs });
+export const settingsSetKeepLocalChain = (keep: boolean) =>
+  call<SettingsView>("settings_set_keep_local_chain", { keep });
 
 export const addressBook = () => call<AddressEntry[]>("address_book");
 export const addressSave = (address: string, label: string) => call<AddressEntry[]>("address_save", { address, label });

@@ -457,6 +457,7 @@ test("the dev fake backend answers every command with the UI's shapes", async ()
   ok(s0.payer_description.length > 0, "the payer in words");
   await refused("settings_set_auto_lock", { secs: 5 });
   eq((await call("settings_set_auto_lock", { secs: 600 })).auto_lock_secs, 600, "auto-lock");
+  eq((await call("settings_set_keep_local_chain", { keep: true })).keep_local_chain, true, "the local chain is kept");
   const paid = await call("settings_set_payer", { payer: { kind: "paymaster", url: "https://pm.example/", gas_token: null }, api_key: "k", clear_api_key: false });
   ok(paid.paymaster_api_key_set, "the key is set");
   await refused("settings_set_payer", { payer: { kind: "paymaster", url: "http://pm.example/", gas_token: null } });

@@ -212,6 +212,30 @@ test("auto-lock and the address book", async () => {
   eq(banners().length, 0, "no error");
 });
 
+test("the local chain: stops with the app unless kept, and a failed save puts the box back", async () => {
+  fresh();
+  const t = recorder({}, { settings_set_keep_local_chain: { code: "INTERNAL", message: "disk full" } });
+  const panel = settingsPanel();
+  await panel.load();
+  await settle();
+  const box = one(panel.root, "settings-keep-chain") as unknown as FakeElement & { checked: boolean };
+  eq(box.checked, false, "off by default: the chain stops when Sesame quits");
+  ok(!(one(panel.root, "settings-keep-chain-form") as unknown as FakeElement).hidden, "offered on devnet");
+  // The first save fails: the box goes back, the error is shown.
+  box.checked = true;
+  box.dispatchEvent(new Event("change") as never);
+  await settle();
+  eq(box.checked, false, "a refused change is not shown as made");
+  eq(banners().length, 1, "the failure is said");
+  clearNotices();
+  box.checked = true;
+  box.dispatchEvent(new Event("change") as never);
+  await settle();
+  eq(JSON.stringify(t.calls.filter((c) => c.command === "settings_set_keep_local_chain").map((c) => c.args)), JSON.stringify([{ keep: true }, { keep: true }]), "sent twice, the second time saved");
+  eq(box.checked, true, "kept");
+  eq(banners().length, 0, "no error after the save");
+});
+
 async function main(): Promise<void> {
   for (const [name, fn] of tests) {
     try {

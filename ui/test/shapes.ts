@@ -207,6 +207,7 @@ export const SettingsView = obj({
   payer_description: str,
   paymaster_api_key_set: bool,
   auto_lock_secs: num,
+  keep_local_chain: bool,
   file: str,
 });
 export const AddressEntry = obj({ address: str, network: str, label: opt(str), saved: bool, last_used: opt(num) });
@@ -253,6 +254,7 @@ export const REPLY_SHAPES = {
   settings_get: SettingsView,
   settings_set_payer: SettingsView,
   settings_set_auto_lock: SettingsView,
+  settings_set_keep_local_chain: SettingsView,
   address_book: arr(AddressEntry),
   address_save: arr(AddressEntry),
   address_remove: arr(AddressEntry),
@@ -306,6 +308,7 @@ const API = {
   settings_get: api.settingsGet,
   settings_set_payer: api.settingsSetPayer,
   settings_set_auto_lock: api.settingsSetAutoLock,
+  settings_set_keep_local_chain: api.settingsSetKeepLocalChain,
   address_book: api.addressBook,
   address_save: api.addressSave,
   address_remove: api.addressRemove,

@@ -87,6 +87,10 @@ pub struct Settings {
     pub auto_lock_secs: Option<u64>,
     #[serde(default)]
     pub address_book: Vec<AddressEntry>,
+    /// Keep the local chain this app started running after it quits (`None`: the config's
+    /// `keep_local_chain`, false unless `SESAME_KEEP_LOCAL_CHAIN=1`).
+    #[serde(default)]
+    pub keep_local_chain: Option<bool>,
 }
 
 impl Default for Settings {
@@ -98,6 +102,7 @@ impl Default for Settings {
             payers: BTreeMap::new(),
             auto_lock_secs: None,
             address_book: Vec::new(),
+            keep_local_chain: None,
         }
     }
 }
@@ -118,6 +123,8 @@ pub struct SettingsView {
     /// Whether an API key for the current network's paymaster is in the vault.
     pub paymaster_api_key_set: bool,
     pub auto_lock_secs: u64,
+    /// Whether the local chain keeps running after Sesame quits (its state is kept either way).
+    pub keep_local_chain: bool,
     /// Where the settings are kept.
     pub file: String,
 }
@@ -404,6 +411,7 @@ impl Shell {
             payer,
             paymaster_api_key_set: key_set,
             auto_lock_secs: self.auto_lock_secs(),
+            keep_local_chain: self.keep_local_chain(),
             file: self.settings_file().display().to_string(),
             network,
         })
@@ -472,6 +480,23 @@ impl Shell {
         self.update_settings(|s| s.auto_lock_secs = Some(secs))?;
         self.set_auto_lock_secs(secs);
         self.touch().await;
+        self.settings_get().await
+    }
+
+    /// Whether the local chain this app started keeps running after it quits: the person's
+    /// choice in Settings, else the config's.
+    pub fn keep_local_chain(&self) -> bool {
+        self.settings()
+            .keep_local_chain
+            .unwrap_or(self.config().keep_local_chain)
+    }
+
+    /// Keeps (or stops, the default) the local chain when Sesame quits; applies to this run.
+    pub async fn settings_set_keep_local_chain(
+        &self,
+        keep: bool,
+    ) -> Result<SettingsView, AppError> {
+        self.update_settings(|s| s.keep_local_chain = Some(keep))?;
         self.settings_get().await
     }
 

@@ -245,7 +245,7 @@ impl Shell {
             .unwrap_or_else(PoisonError::into_inner)
             .take();
         if let Some((devnet, child)) = started {
-            if !self.config.keep_local_chain {
+            if !self.keep_local_chain() {
                 let _ = devnet.stop_started(child).await;
             }
         }

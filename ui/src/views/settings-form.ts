@@ -172,6 +172,8 @@ export function settingsPanel(): SettingsPanel {
     renderWallets(p?.kind === "relayer" ? p.wallet : null);
     summary.textContent = `On ${s.network.kind === "custom" ? s.network.name : s.network.kind}: ${s.payer_description}.`;
     autoLock.value = String(Math.round((s.auto_lock_secs / 60) * 10) / 10);
+    keepChain.checked = s.keep_local_chain;
+    keepChainForm.hidden = s.network.kind !== "devnet";
     pinned.textContent = s.pinned_chain_id ? `This custom network was added with chain id ${s.pinned_chain_id}; another answer is refused.` : "";
     pinned.hidden = !s.pinned_chain_id;
     syncKind();
@@ -233,6 +235,33 @@ export function settingsPanel(): SettingsPanel {
       fail(err, "Could not save the auto-lock time");
     } finally {
       setBusy(saveLock, null);
+    }
+  });
+
+  // ----- the local chain -----
+  const keepChain = h("input", { testid: "settings-keep-chain", attrs: { type: "checkbox" } });
+  const keepChainForm = h(
+    "div",
+    { class: "stack-tight", testid: "settings-keep-chain-form" },
+    h("h3", { class: "section-title" }, "Local chain"),
+    h(
+      "label",
+      { class: "check" },
+      keepChain,
+      " Keep the local chain running after Sesame quits (its state is kept on disk either way)",
+    ),
+  );
+  keepChain.addEventListener("change", async () => {
+    const want = keepChain.checked;
+    keepChain.disabled = true;
+    try {
+      render(await api.settingsSetKeepLocalChain(want));
+      notify(want ? "The local chain will keep running after Sesame quits." : "The local chain will stop when Sesame quits.");
+    } catch (err) {
+      keepChain.checked = !want;
+      fail(err, "Could not save the local chain setting");
+    } finally {
+      keepChain.disabled = false;
     }
   });
 
@@ -307,6 +336,7 @@ export function settingsPanel(): SettingsPanel {
     pinned,
     payerForm,
     lockForm,
+    keepChainForm,
     h("div", { class: "stack-tight" }, h("h3", { class: "section-title" }, "Address book"), list, bookForm),
   );
 
