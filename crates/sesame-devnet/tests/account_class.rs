@@ -91,6 +91,39 @@ async fn accounts_are_predeployed_from_the_class_file_given_and_v2_without_one()
     assert_eq!(classes_on_chain(&default).await, vec![Some(v2); 2]);
 }
 
+/// The real CHIPI v27 class (an optional fixture beside the repository, `../shared/fixtures/chipi/`,
+/// or `SESAME_CHIPI_CLASS`): devnet predeploys accounts of it, at the class hash CHIPI's
+/// wallets have.
+#[tokio::test]
+async fn a_real_chipi_class_file_predeploys_chipi_accounts() {
+    let path = std::env::var_os("SESAME_CHIPI_CLASS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../../shared/fixtures/chipi/chipi_v27.contract_class.json")
+        });
+    if !path.is_file() {
+        println!(
+            "SKIPPED a_real_chipi_class_file_predeploys_chipi_accounts: no CHIPI v27 class at {}",
+            path.display()
+        );
+        return;
+    }
+    let chipi_v27 =
+        Felt::from_hex("0x79d5c04b1f1e72ce8ef71c16ba98260b239ff09d9e50b2bfad5860eaaafa30a")
+            .unwrap();
+    let given = start(&[
+        "--port",
+        "0",
+        "--accounts",
+        "1",
+        "--account-class",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(felt(&given.ready["account_class_hash"]), chipi_v27);
+    assert_eq!(classes_on_chain(&given).await, vec![Some(chipi_v27)]);
+}
+
 /// Runs the binary to completion: (exit code, stdout, stderr).
 fn refused(args: &[&str]) -> (Option<i32>, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_sesame-devnet"))
