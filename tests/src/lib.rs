@@ -33,6 +33,13 @@ pub use sesame_devnet::STRK_ADDRESS as STRK;
 /// or `approve`. Anyone can `mint`: never deploy it outside a test chain.
 pub const MOCK_BRIDGE_SIERRA: &str = include_str!("../../contracts/test_mock_bridge.sierra.json");
 
+/// Prints `SKIPPED <why>` as one line that shows in the test command's output: written to
+/// stderr directly, because the test harness hides what `println!` prints in a passing test.
+pub fn skipped(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {why}");
+}
+
 /// A running chain and the accounts the tests use.
 pub struct Fixture {
     pub devnet: Devnet,
@@ -95,10 +102,10 @@ impl Fixture {
                     .join("../../shared/fixtures/chipi/chipi_v27.contract_class.json")
             });
         let Ok(class) = std::fs::read_to_string(&path) else {
-            println!(
-                "SKIPPED {test}: no CHIPI v27 class at {} (set SESAME_CHIPI_CLASS)",
+            skipped(&format!(
+                "{test}: no CHIPI v27 class at {} (set SESAME_CHIPI_CLASS)",
                 path.display()
-            );
+            ));
             return None;
         };
         let fx = Self::start_with(DevnetConfig {
