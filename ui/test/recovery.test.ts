@@ -16,23 +16,9 @@ import { onboardingScreen } from "../src/views/onboarding";
 import { unlockScreen } from "../src/views/unlock";
 import { sample, sampleCase, sampleError } from "./fixtures/replies";
 import { isCommand } from "./shapes";
+import { eq, ok, run, settle, test } from "./harness";
 
-let passed = 0;
-function eq<T>(actual: T, expected: T, what: string): void {
-  if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-  passed += 1;
-}
-function ok(cond: boolean, what: string): void {
-  if (!cond) throw new Error(what);
-  passed += 1;
-}
-/** Lets pending promises and zero-delay timers run. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 50; i += 1) await new Promise((r) => setTimeout(r, 0));
-}
 
-const tests: [string, () => void | Promise<void>][] = [];
-const test = (name: string, fn: () => void | Promise<void>) => tests.push([name, fn]);
 
 const PASSPHRASE = "a long backup passphrase: amber kestrel";
 const NEW_PIN = "pin-8642";
@@ -413,16 +399,4 @@ test("owner key: checked before sending, refused with the shell's code, then it 
   s.dispose();
 });
 
-async function main(): Promise<void> {
-  for (const [name, fn] of tests) {
-    try {
-      await fn();
-    } catch (e) {
-      console.error(`FAILED: ${name}`);
-      throw e;
-    }
-  }
-  console.log(`recovery: ${tests.length} tests, ${passed} checks passed`);
-}
-
-void main();
+void run("recovery");

@@ -19,35 +19,21 @@ import { walletCard } from "../src/views/wallet-card";
 import { FakeBackend, type FakeOptions } from "../dev/fake-backend";
 import { fixture, sample, sampleCase, sampleError } from "./fixtures/replies";
 import { ActivityEntry as ActivityShape, API_COMMANDS, checkReply, isCommand, SessionStatus as SessionShape, ShapeError, type Command } from "./shapes";
+import { eq, ok, pass, run, settle, test } from "./harness";
 
-let passed = 0;
-function eq<T>(actual: T, expected: T, what: string): void {
-  if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-  passed += 1;
-}
-function ok(cond: boolean, what: string): void {
-  if (!cond) throw new Error(what);
-  passed += 1;
-}
 function throwsShape(f: () => void, what: string): void {
   try {
     f();
   } catch (e) {
     if (e instanceof ShapeError) {
-      passed += 1;
+      pass();
       return;
     }
     throw e;
   }
   throw new Error(`${what}: was accepted`);
 }
-/** Lets pending promises and zero-delay timers run. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 50; i += 1) await new Promise((r) => setTimeout(r, 0));
-}
 
-const tests: [string, () => void | Promise<void>][] = [];
-const test = (name: string, fn: () => void | Promise<void>) => tests.push([name, fn]);
 
 /** The chain time the samples were read at. */
 const NOW = sample("session_list")[0]?.chain_time ?? 0;
@@ -72,13 +58,13 @@ test("every command's sample reply has the shape of its api.ts type", () => {
   for (const [command, reply] of Object.entries(fixture.ok)) {
     if (!isCommand(command)) throw new Error(`unknown command ${command}`);
     checkReply(command, reply, `ok.${command}`);
-    passed += 1;
+    pass();
   }
   for (const [key, reply] of Object.entries(fixture.more)) {
     const command = key.split(":")[0] ?? "";
     if (!isCommand(command)) throw new Error(`more.${key}: unknown command ${command}`);
     checkReply(command, reply, `more.${key}`);
-    passed += 1;
+    pass();
   }
 });
 
@@ -356,7 +342,7 @@ test("the dev fake backend answers every command with the UI's shapes", async ()
     const reply = await fake.invoke(command, args);
     checkReply(command, reply, `fake ${command}`);
     covered.add(command);
-    passed += 1;
+    pass();
     return reply as ReturnType<typeof sample<C>>;
   };
   const refused = async (command: string, args: Record<string, unknown> = {}) => {
@@ -482,16 +468,4 @@ test("the dev fake backend answers every command with the UI's shapes", async ()
   eq(missing.join(","), "", "every command the fake can answer was checked");
 });
 
-async function main(): Promise<void> {
-  for (const [name, fn] of tests) {
-    try {
-      await fn();
-    } catch (e) {
-      console.error(`FAILED: ${name}`);
-      throw e;
-    }
-  }
-  console.log(`replies: ${tests.length} tests, ${passed} checks passed`);
-}
-
-void main();
+void run("replies");

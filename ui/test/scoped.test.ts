@@ -33,23 +33,9 @@ import { sendPanel } from "../src/views/send";
 import { sessionList } from "../src/views/sessions";
 import { sample } from "./fixtures/replies";
 import { isCommand } from "./shapes";
+import { eq, ok, run, settle, test } from "./harness";
 
-let passed = 0;
-function eq<T>(actual: T, expected: T, what: string): void {
-  if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-  passed += 1;
-}
-function ok(cond: boolean, what: string): void {
-  if (!cond) throw new Error(what);
-  passed += 1;
-}
-/** Lets pending promises and zero-delay timers run. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 50; i += 1) await new Promise((r) => setTimeout(r, 0));
-}
 
-const tests: [string, () => void | Promise<void>][] = [];
-const test = (name: string, fn: () => void | Promise<void>) => tests.push([name, fn]);
 
 interface Call {
   command: string;
@@ -317,6 +303,16 @@ test("a v1 wallet: scopes and recipients are unavailable and the form says why",
   eq(JSON.stringify(args["allow"]), JSON.stringify(["transfer"]), "entrypoints only");
   eq(JSON.stringify(args["recipients"]), "[]", "no recipients");
 
+  ok(visible(one(p.root, "session-policies")), "a v1 wallet has spending caps");
+  ok(!visible(one(p.root, "session-no-caps")), "so no note about their absence");
+
+  // CHIPI v27: no caps at all, and the form says so instead of offering them.
+  const chipi: api.WalletView = { ...V1, account_class: "chipi-v27" };
+  fresh(chipi);
+  const c = panel(chipi);
+  ok(!visible(one(c.root, "session-policies")), "no caps offered on CHIPI v27");
+  ok(text(one(c.root, "session-no-caps")).includes("no spending caps"), "the form says why");
+
   // A v2 wallet: none of that.
   fresh();
   const q = panel();
@@ -524,16 +520,4 @@ test("no built bundle, page or stylesheet mentions the direct send mode", () => 
   }
 });
 
-async function main(): Promise<void> {
-  for (const [name, fn] of tests) {
-    try {
-      await fn();
-    } catch (e) {
-      console.error(`FAILED: ${name}`);
-      throw e;
-    }
-  }
-  console.log(`scoped: ${tests.length} tests, ${passed} checks passed`);
-}
-
-void main();
+void run("scoped");

@@ -14,21 +14,8 @@ import { networkSelector } from "../src/views/network";
 import { readAutoLock, readPayer, settingsPanel, urlProblem } from "../src/views/settings-form";
 import { sample, sampleCase, sampleError } from "./fixtures/replies";
 import { isCommand } from "./shapes";
+import { eq, ok, run, settle, test } from "./harness";
 
-let passed = 0;
-function eq<T>(actual: T, expected: T, what: string): void {
-  if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-  passed += 1;
-}
-function ok(cond: boolean, what: string): void {
-  if (!cond) throw new Error(what);
-  passed += 1;
-}
-async function settle(): Promise<void> {
-  for (let i = 0; i < 50; i += 1) await new Promise((r) => setTimeout(r, 0));
-}
-const tests: [string, () => void | Promise<void>][] = [];
-const test = (name: string, fn: () => void | Promise<void>) => tests.push([name, fn]);
 
 interface Call {
   command: string;
@@ -236,16 +223,4 @@ test("the local chain: stops with the app unless kept, and a failed save puts th
   eq(banners().length, 0, "no error after the save");
 });
 
-async function main(): Promise<void> {
-  for (const [name, fn] of tests) {
-    try {
-      await fn();
-    } catch (e) {
-      console.error(`FAILED: ${name}`);
-      throw e;
-    }
-  }
-  console.log(`settings: ${tests.length} tests, ${passed} checks passed`);
-}
-
-void main();
+void run("settings");

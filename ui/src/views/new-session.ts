@@ -125,6 +125,8 @@ export function newSessionPanel(opts: NewSessionOptions): NewSessionPanel {
       : store.wallets.find((w) => sameHex(w.address, opts.wallet)) ?? null;
   // Unknown wallet view: offer scopes; the shell refuses them (SCOPE_UNSUPPORTED) if it must.
   const scopedOk = walletView?.scoped_sessions ?? true;
+  // CHIPI v27 has no spending policies: offering caps would only end in a refusal.
+  const capsOk = walletView?.account_class !== "chipi-v27";
 
   // ----- duration and calls -----
   const duration = h(
@@ -410,6 +412,13 @@ export function newSessionPanel(opts: NewSessionOptions): NewSessionPanel {
       ),
     ),
   );
+  policyBox.hidden = !capsOk;
+  const noCaps = h(
+    "p",
+    { class: "inline-warning small", testid: "session-no-caps" },
+    "This wallet's contract (CHIPI v27) has no spending caps: a session is bounded only by its expiry and number of calls.",
+  );
+  noCaps.hidden = capsOk;
 
   // ----- actions and progress -----
   const submit = h("button", { class: "btn btn-primary", testid: "session-submit", attrs: { type: "submit" } }, "Create session");
@@ -697,6 +706,7 @@ export function newSessionPanel(opts: NewSessionOptions): NewSessionPanel {
     scopeBox,
     recipientsBox,
     policyBox,
+    noCaps,
     progress,
     outcome,
     h("div", { class: "actions" }, close, submit),
