@@ -137,8 +137,7 @@ impl Fixture {
         outside: &OutsideExecution,
         valid_until: u64,
     ) -> [Felt; 4] {
-        let hash = outside.message_hash(self.chain.chain_id(), self.user.address());
-        SessionSignature::sign_v2(key, &hash, valid_until)
+        SessionSignature::sign_v2(key, &self.hash(outside), valid_until)
             .unwrap()
             .to_felts()
     }
@@ -150,8 +149,19 @@ impl Fixture {
         calls: Vec<Call>,
         valid_until: u64,
     ) -> Result<sesame_chain::TxOutcome, ChainError> {
+        self.relay_signed(calls, valid_until, |o| self.sign_v2(key, o, valid_until))
+            .await
+    }
+
+    /// Relays an outside execution of `calls` for the user's account, signed by `sign`.
+    async fn relay_signed(
+        &self,
+        calls: Vec<Call>,
+        valid_until: u64,
+        sign: impl FnOnce(&OutsideExecution) -> [Felt; 4],
+    ) -> Result<sesame_chain::TxOutcome, ChainError> {
         let outside = self.outside(calls, valid_until);
-        let sig = self.sign_v2(key, &outside, valid_until);
+        let sig = sign(&outside);
         self.relayer
             .relay(self.user.address(), &outside, &sig)
             .await
@@ -205,6 +215,11 @@ impl Fixture {
         }
     }
 
+    /// The SNIP-12 hash of `outside` for the user's account.
+    fn hash(&self, outside: &OutsideExecution) -> Felt {
+        outside.message_hash(self.chain.chain_id(), self.user.address())
+    }
+
     /// The session signature of `outside` for the user's account.
     pub fn sign(
         &self,
@@ -212,8 +227,7 @@ impl Fixture {
         outside: &OutsideExecution,
         valid_until: u64,
     ) -> [Felt; 4] {
-        let hash = outside.message_hash(self.chain.chain_id(), self.user.address());
-        SessionSignature::sign(key, &hash, valid_until)
+        SessionSignature::sign(key, &self.hash(outside), valid_until)
             .unwrap()
             .to_felts()
     }
@@ -225,10 +239,7 @@ impl Fixture {
         calls: Vec<Call>,
         valid_until: u64,
     ) -> Result<sesame_chain::TxOutcome, ChainError> {
-        let outside = self.outside(calls, valid_until);
-        let sig = self.sign(key, &outside, valid_until);
-        self.relayer
-            .relay(self.user.address(), &outside, &sig)
+        self.relay_signed(calls, valid_until, |o| self.sign(key, o, valid_until))
             .await
     }
 

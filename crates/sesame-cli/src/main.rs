@@ -15,8 +15,7 @@ use clap::Parser;
 use serde_json::{json, Value};
 use sesame_app::local_devnet::LocalDevnet;
 use sesame_app::{AppError, ExecMode, LimitSpec, Network, RegisterParams, Sesame, Unlocked};
-use sesame_core::calls::SpendingLimit;
-use sesame_core::felt::{parse_address, U256};
+use sesame_core::felt::parse_address;
 use sesame_core::spec::{parse_call, parse_contract};
 use sesame_vault::{Pin, Vault};
 
@@ -388,12 +387,13 @@ async fn session(ctx: &mut Ctx, app: &Sesame, cmd: SessionCmd) -> Result<Value, 
                 max_per_window,
                 window,
             } => {
-                let limit = SpendingLimit {
-                    max_per_call: U256::parse(&max_per_call)?,
-                    max_per_window: U256::parse(&max_per_window)?,
+                let (token, limit) = LimitSpec {
+                    token,
+                    max_per_call,
+                    max_per_window,
                     window_seconds: window,
-                };
-                let token = parse_contract(&token)?;
+                }
+                .parse()?;
                 let u = ctx.unlock(app).await?;
                 let (tx, policy) = app.policy_set(&u, wallet, session, token, limit).await?;
                 to_json(json!({ "tx": tx, "policy": policy }))

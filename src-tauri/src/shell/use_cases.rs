@@ -7,7 +7,7 @@ use sesame_app::{
     AppError, ErrorReply, ExecOutcome, LimitSpec, PolicyView, RegisterParams, RotateOutcome,
     Sesame, SessionStatus, TxOutcome, WalletView,
 };
-use sesame_core::calls::{erc20_transfer, SpendingLimit};
+use sesame_core::calls::erc20_transfer;
 use sesame_core::felt::{parse_address, parse_felt, to_hex, U256};
 use sesame_core::spec::{format_units, parse_contract, ETH, STRK};
 use sesame_core::Felt;
@@ -291,19 +291,15 @@ impl Shell {
         window_seconds: u64,
     ) -> Result<(TxOutcome, PolicyView), AppError> {
         let (app, u) = (self.app().await?, self.unlocked().await?);
-        let limit = SpendingLimit {
-            max_per_call: U256::parse(max_per_call)?,
-            max_per_window: U256::parse(max_per_window)?,
+        let (token, limit) = LimitSpec {
+            token: token.to_string(),
+            max_per_call: max_per_call.to_string(),
+            max_per_window: max_per_window.to_string(),
             window_seconds,
-        };
+        }
+        .parse()?;
         let (tx, policy) = app
-            .policy_set(
-                &u,
-                opt_felt(wallet)?,
-                opt_felt(session)?,
-                parse_contract(token)?,
-                limit,
-            )
+            .policy_set(&u, opt_felt(wallet)?, opt_felt(session)?, token, limit)
             .await?;
         let wallet_hex = to_hex(&app.wallet_address(opt_felt(wallet)?).await?);
         self.record(
