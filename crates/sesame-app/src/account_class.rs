@@ -35,6 +35,15 @@ pub enum AccountClass {
     Other,
 }
 
+/// What one connection has learnt about account classes (see [`Sesame::account_class`]).
+#[derive(Debug, Default)]
+pub(crate) struct KnownClasses {
+    /// Each class hash's family.
+    families: std::collections::HashMap<Felt, AccountClass>,
+    /// Addresses known to be v2 accounts.
+    v2_addresses: std::collections::HashSet<Felt>,
+}
+
 /// Class hash of CHIPI's v27 account (chipi-pay/sessions-smart-contract at 4f6581d), as
 /// starknet-devnet 0.10.1 computes it.
 pub const CHIPI_V27_CLASS_HASH: Felt =
@@ -132,21 +141,41 @@ pub fn session_account_class_hash() -> Result<Felt, AppError> {
 }
 
 impl Sesame {
-    /// The family of the contract at `address`. A v2 answer is remembered (a v2 account never
-    /// goes back to v1); others are asked again, since a v1 account may be upgraded.
+    /// The family of the contract at `address`. What a class can do is a fact of its class
+    /// hash, learnt once per connection; the address's class hash is read each time (one
+    /// call), since a v1 account may be upgraded in place. A v2 address is remembered outright:
+    /// a v2 account never goes back to v1.
     pub async fn account_class(&self, address: Felt) -> Result<AccountClass, AppError> {
-        if self.known_v2().contains(&address) {
+        if self.known_classes().v2_addresses.contains(&address) {
             return Ok(AccountClass::SesameV2);
         }
         let Some(class_hash) = self.chain.class_hash_at(address).await? else {
             return Ok(AccountClass::Other);
         };
+        let known = self.known_classes().families.get(&class_hash).copied();
+        let family = match known {
+            Some(family) => family,
+            None => self.detect_family(address, class_hash).await?,
+        };
+        let mut cache = self.known_classes();
+        cache.families.insert(class_hash, family);
+        if family == AccountClass::SesameV2 {
+            cache.v2_addresses.insert(address);
+        }
+        Ok(family)
+    }
+
+    /// Asks the contract what it is (SRC-5, then known class hashes, then CHIPI's version).
+    async fn detect_family(
+        &self,
+        address: Felt,
+        class_hash: Felt,
+    ) -> Result<AccountClass, AppError> {
         if self
             .chain
             .supports_interface(address, ISESSION_KEYS_V2_ID)
             .await?
         {
-            self.known_v2().insert(address);
             return Ok(AccountClass::SesameV2);
         }
         if class_hash == session_account_v1_class_hash()? {
@@ -194,8 +223,8 @@ impl Sesame {
         }
     }
 
-    fn known_v2(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<Felt>> {
-        self.known_v2
+    fn known_classes(&self) -> std::sync::MutexGuard<'_, KnownClasses> {
+        self.known_classes
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }

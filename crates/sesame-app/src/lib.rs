@@ -20,7 +20,6 @@ use std::sync::Arc;
 
 use sesame_chain::Chain;
 pub use sesame_chain::Timeouts;
-use sesame_core::Felt;
 use sesame_vault::{Pin, UnlockedVault, Vault};
 
 pub use account_class::{session_account_class_hash, session_account_v1_class_hash, AccountClass};
@@ -63,8 +62,8 @@ pub struct Sesame {
     chain: Chain,
     /// What the send path learns once and reuses (see `sessions::execution`).
     relay_cache: Arc<std::sync::Mutex<sessions::RelayCache>>,
-    /// Wallets known to be v2 accounts (see `account_class`).
-    known_v2: Arc<std::sync::Mutex<std::collections::HashSet<Felt>>>,
+    /// What this connection has learnt about account classes (see `account_class`).
+    known_classes: Arc<std::sync::Mutex<account_class::KnownClasses>>,
 }
 
 impl std::fmt::Debug for Sesame {
@@ -115,7 +114,7 @@ impl Sesame {
             network,
             chain,
             relay_cache: Default::default(),
-            known_v2: Default::default(),
+            known_classes: Default::default(),
         })
     }
 

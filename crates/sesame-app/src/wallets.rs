@@ -216,6 +216,11 @@ impl Sesame {
         if self.chain.class_hash_at(address).await?.is_none() {
             return Ok(false);
         }
+        self.answers_session_data(address).await
+    }
+
+    /// Whether a deployed account answers `get_session_data` (a view call).
+    async fn answers_session_data(&self, address: Felt) -> Result<bool, AppError> {
         match self
             .chain
             .call(address, "get_session_data", vec![Felt::ZERO])
@@ -248,7 +253,7 @@ impl Sesame {
         let meta = self.pick_wallet(wallet).await?;
         let address = meta.wallet_address;
         let deployed = self.chain.class_hash_at(address).await?.is_some();
-        let supports_sessions = deployed && self.supports_sessions(address).await?;
+        let supports_sessions = deployed && self.answers_session_data(address).await?;
         let account_class = if deployed {
             self.account_class(address).await?
         } else {
